@@ -1,0 +1,26 @@
+namespace Builder.Core.Artifacts;
+
+/// <summary>A stored output of a run: plan, diff, build and test logs. One row per feature and name; a re-run replaces it.</summary>
+public sealed class Artifact
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid FeatureId { get; set; }
+    public Guid TenantId { get; set; }
+    public required string Name { get; set; }
+    public required string ContentType { get; set; }
+    public required byte[] Content { get; set; }
+
+    /// <summary>The size before truncation.</summary>
+    public long OriginalSize { get; set; }
+
+    public bool Truncated { get; set; }
+    public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
+}
+
+public static class ArtifactNames
+{
+    public const string Plan = "plan.json";
+    public const string Change = "change.diff";
+    public const string BuildLog = "build.log";
+    public const string TestLog = "test.log";
+}

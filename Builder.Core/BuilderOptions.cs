@@ -1,0 +1,76 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Builder.Core;
+
+/// <summary>The "Builder" configuration section, bound and validated at start.</summary>
+public sealed class BuilderOptions
+{
+    public const string Section = "Builder";
+
+    /// <summary>Where the embedded database, repository mirrors and workspaces live.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = ".builder";
+
+    /// <summary>Builder pushes only to branches under this prefix, never to a target branch.</summary>
+    [Required, RegularExpression(@"^[A-Za-z0-9._-]+/$", ErrorMessage = "BranchPrefix must be a simple name ending in '/', such as 'builder/'.")]
+    public string BranchPrefix { get; set; } = "builder/";
+
+    [Required, ValidateObjectMembers]
+    public LimitOptions Limits { get; set; } = new();
+
+    [Required, ValidateObjectMembers]
+    public WorkerOptions Worker { get; set; } = new();
+
+    [Required, ValidateObjectMembers]
+    public RecoveryOptions Recovery { get; set; } = new();
+
+    public BootstrapOptions Bootstrap { get; set; } = new();
+}
+
+public sealed class LimitOptions
+{
+    /// <summary>The largest file a draft may write.</summary>
+    [Range(1, 64 * 1024 * 1024)]
+    public int MaxFileBytes { get; set; } = 200 * 1024;
+
+    [Range(1, 10_000)]
+    public int MaxDraftFiles { get; set; } = 500;
+
+    /// <summary>Larger artifacts keep their last bytes (a log's tail matters most) and are marked truncated.</summary>
+    [Range(1024, 512 * 1024 * 1024)]
+    public int MaxArtifactBytes { get; set; } = 8 * 1024 * 1024;
+}
+
+public sealed class WorkerOptions
+{
+    /// <summary>How many phase commands one worker process runs at once.</summary>
+    [Range(1, 64)]
+    public int MaxConcurrentRuns { get; set; } = 3;
+
+    /// <summary>Wall-clock limit of one build or test command.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(15);
+}
+
+public sealed class RecoveryOptions
+{
+    /// <summary>A run whose last event is older than this, in a phase (not at a gate), is resumed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan StalledAfter { get; set; } = TimeSpan.FromMinutes(20);
+
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed class BootstrapOptions
+{
+    /// <summary>The first tenant's admin key; used only when the database has no tenant yet.</summary>
+    public string? AdminKey { get; set; }
+
+    public string TenantName { get; set; } = "default";
+}
+
+/// <summary>Validates the whole tree of <see cref="BuilderOptions"/> (generated at compile time).</summary>
+[OptionsValidator]
+public sealed partial class BuilderOptionsValidator : IValidateOptions<BuilderOptions>;

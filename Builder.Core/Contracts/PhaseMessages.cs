@@ -1,0 +1,37 @@
+namespace Builder.Core.Contracts;
+
+// Commands the saga sends to the phase consumers. Attempt identifies the pass through the
+// pipeline (a revision starts a new one); results of an older attempt are ignored.
+
+public sealed record PlanFeature(Guid FeatureId, int Attempt, string? RevisionNotes);
+
+public sealed record GenerateChange(Guid FeatureId, int Attempt, string BaseCommit);
+
+public sealed record BuildChange(Guid FeatureId, int Attempt, string BaseCommit);
+
+public sealed record VerifyChange(Guid FeatureId, int Attempt, string BaseCommit);
+
+public sealed record DeliverChange(Guid FeatureId, int Attempt, string BaseCommit);
+
+public sealed record DeployChange(Guid FeatureId, int Attempt);
+
+public sealed record CheckHealth(Guid FeatureId, int Attempt);
+
+// Events the phase consumers publish when their work is done.
+
+public sealed record FeaturePlanned(Guid FeatureId, int Attempt, string BaseCommit);
+
+public sealed record ChangeGenerated(Guid FeatureId, int Attempt, int FilesChanged);
+
+public sealed record ChangeBuilt(Guid FeatureId, int Attempt);
+
+public sealed record ChangeVerified(Guid FeatureId, int Attempt);
+
+public sealed record ChangeDelivered(Guid FeatureId, int Attempt, string Branch, string CommitSha);
+
+public sealed record ChangeDeployed(Guid FeatureId, int Attempt, bool Skipped);
+
+public sealed record HealthChecked(Guid FeatureId, int Attempt, bool Healthy, bool RolledBack, bool Skipped);
+
+/// <summary>A phase could not do its work. Ends the run Failed in that phase.</summary>
+public sealed record PhaseFailed(Guid FeatureId, int Attempt, string Phase, string ErrorCode, string Message, bool Retryable);

@@ -1,0 +1,33 @@
+namespace Builder.Core.Domain;
+
+/// <summary>
+/// An API key of a tenant. Only a SHA-256 hash of the secret is stored; <see cref="Prefix"/> is the
+/// public part used to find the row and to show the key in lists.
+/// </summary>
+public sealed class ApiKey
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid TenantId { get; set; }
+    public required string Name { get; set; }
+    public required string Prefix { get; set; }
+    public required string Hash { get; set; }
+
+    /// <summary>Space-separated scopes, e.g. "admin" or "features:read features:write".</summary>
+    public required string Scopes { get; set; }
+
+    public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
+    public DateTime? RevokedAt { get; set; }
+
+    public bool HasScope(string scope) =>
+        Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries) is var granted
+        && (granted.Contains(ApiScopes.Admin) || granted.Contains(scope));
+}
+
+public static class ApiScopes
+{
+    public const string Admin = "admin";
+    public const string FeaturesRead = "features:read";
+    public const string FeaturesWrite = "features:write";
+    public const string DraftsWrite = "drafts:write";
+    public const string ApprovalsWrite = "approvals:write";
+}

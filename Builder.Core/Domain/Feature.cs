@@ -1,0 +1,39 @@
+namespace Builder.Core.Domain;
+
+/// <summary>
+/// A feature request as submitted. Its progress lives in the saga state
+/// (<see cref="StateMachines.FeatureState"/>) and its history in the event store.
+/// </summary>
+public sealed class Feature
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid TenantId { get; set; }
+    public Guid RepositoryId { get; set; }
+    public required string Title { get; set; }
+    public required string Description { get; set; }
+    public required string TargetBranch { get; set; }
+    public ApprovalMode ApprovalMode { get; set; }
+    public IReadOnlyList<DraftFile> Draft { get; set; } = [];
+
+    /// <summary>Who asked for it: the API key's name.</summary>
+    public required string RequestedBy { get; set; }
+
+    public string? IdempotencyKey { get; set; }
+    public string? RequestHash { get; set; }
+    public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
+
+    /// <summary>The branch Builder pushes to: <c>builder/&lt;short id&gt;-&lt;slug&gt;</c>.</summary>
+    public string BranchName(string prefix) => $"{prefix}{ShortId}-{Slug.From(Title)}";
+
+    public string ShortId => Id.ToString("N")[..8];
+}
+
+public enum DraftFileMode
+{
+    Add,
+    Replace,
+    Delete,
+}
+
+/// <summary>One file of a draft: what to write at a workspace-relative path.</summary>
+public sealed record DraftFile(string Path, DraftFileMode Mode, string? Content);

@@ -1,0 +1,35 @@
+namespace Builder.Core.Events;
+
+/// <summary>The catalog of feature event types.</summary>
+public static class EventTypes
+{
+    public const string FeatureRequested = "feature.requested";
+    public const string PhaseStarted = "phase.started";
+    public const string PhaseCompleted = "phase.completed";
+    public const string PhaseSkipped = "phase.skipped";
+    public const string PhaseFailed = "phase.failed";
+    public const string Log = "log";
+
+    public const string WorkspacePrepared = "workspace.prepared";
+    public const string PlanGenerated = "plan.generated";
+    public const string DraftApplied = "draft.applied";
+    public const string BuildCompleted = "build.completed";
+    public const string BuildFailed = "build.failed";
+    public const string TestsCompleted = "tests.completed";
+    public const string VerificationPassed = "verification.passed";
+    public const string VerificationFailed = "verification.failed";
+    public const string CommitCreated = "commit.created";
+    public const string PushCompleted = "push.completed";
+    public const string DeploySkipped = "deploy.skipped";
+    public const string HealthCheckSkipped = "healthcheck.skipped";
+
+    public const string ApprovalRequested = "approval.requested";
+    public const string ApprovalGranted = "approval.granted";
+    public const string FeatureRejected = "feature.rejected";
+    public const string RevisionRequested = "revision.requested";
+    public const string CancellationRequested = "cancellation.requested";
+    public const string FeatureCancelled = "feature.cancelled";
+    public const string FeatureCompleted = "feature.completed";
+    public const string FeatureFailed = "feature.failed";
+    public const string FeatureResumed = "feature.resumed";
+}

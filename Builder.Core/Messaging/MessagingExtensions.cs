@@ -1,0 +1,51 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Builder.Core.Messaging;
+
+public static class MessagingExtensions
+{
+    public const string ConnectionName = "messaging";
+
+    /// <summary>
+    /// RabbitMQ when <c>ConnectionStrings:messaging</c> is set (an amqp:// URI, distributed), otherwise
+    /// MassTransit's in-memory transport (embedded: the worker must then run in the same process).
+    /// </summary>
+    public static IHostApplicationBuilder AddBuilderMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configure = null)
+    {
+        var rabbit = builder.Configuration.GetConnectionString(ConnectionName);
+        builder.Services.AddMassTransit(x =>
+        {
+            x.SetKebabCaseEndpointNameFormatter();
+            configure?.Invoke(x);
+
+            if (string.IsNullOrWhiteSpace(rabbit))
+            {
+                x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                return;
+            }
+
+            var uri = new Uri(rabbit);
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                var vhost = uri.AbsolutePath.Trim('/') is { Length: > 0 } path ? Uri.UnescapeDataString(path) : "/";
+                cfg.Host(uri.Host, (ushort)(uri.IsDefaultPort ? 5672 : uri.Port), vhost, h =>
+                {
+                    var credentials = uri.UserInfo.Split(':', 2);
+                    if (credentials[0].Length > 0)
+                    {
+                        h.Username(Uri.UnescapeDataString(credentials[0]));
+                        h.Password(credentials.Length > 1 ? Uri.UnescapeDataString(credentials[1]) : "");
+                    }
+                });
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+
+    public static bool HasBroker(this IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration.GetConnectionString(ConnectionName));
+}

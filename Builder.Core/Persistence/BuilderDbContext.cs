@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Builder.Core.Artifacts;
+using Builder.Core.Domain;
+using Builder.Core.Events;
+using Builder.Core.StateMachines;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Builder.Core.Persistence;
+
+/// <summary>The one model of Builder, on Postgres (distributed) or SQLite (embedded).</summary>
+public class BuilderDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
+{
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Repository> Repositories => Set<Repository>();
+    public DbSet<Feature> Features => Set<Feature>();
+    public DbSet<FeatureState> FeatureStates => Set<FeatureState>();
+    public DbSet<FeatureEvent> FeatureEvents => Set<FeatureEvent>();
+    public DbSet<Artifact> Artifacts => Set<Artifact>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every timestamp is UTC; SQLite cannot order DateTimeOffset, so DateTime (Kind=Utc) it is.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<Tenant>(e =>
+        {
+            e.ToTable("tenants");
+            e.Property(x => x.Name).HasMaxLength(200);
+        });
+
+        model.Entity<ApiKey>(e =>
+        {
+            e.ToTable("api_keys");
+            e.HasIndex(x => x.Prefix).IsUnique();
+            e.HasIndex(x => x.TenantId);
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Prefix).HasMaxLength(32);
+            e.Property(x => x.Hash).HasMaxLength(128);
+            e.Property(x => x.Scopes).HasMaxLength(500);
+        });
+
+        model.Entity<Repository>(e =>
+        {
+            e.ToTable("repositories");
+            e.HasIndex(x => new { x.TenantId, x.Name }).IsUnique();
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Url).HasMaxLength(2000);
+            e.Property(x => x.DefaultBranch).HasMaxLength(250);
+            e.Property(x => x.Settings).HasConversion(JsonConverter<RepositorySettings>(), JsonComparer<RepositorySettings>());
+        });
+
+        model.Entity<Feature>(e =>
+        {
+            e.ToTable("features");
+            e.HasIndex(x => new { x.TenantId, x.CreatedAt });
+            e.HasIndex(x => new { x.TenantId, x.IdempotencyKey }).IsUnique();
+            e.Property(x => x.Title).HasMaxLength(300);
+            e.Property(x => x.TargetBranch).HasMaxLength(250);
+            e.Property(x => x.RequestedBy).HasMaxLength(200);
+            e.Property(x => x.IdempotencyKey).HasMaxLength(200);
+            e.Property(x => x.RequestHash).HasMaxLength(128);
+            e.Property(x => x.Draft).HasConversion(JsonConverter<IReadOnlyList<DraftFile>>(), JsonComparer<IReadOnlyList<DraftFile>>());
+        });
+
+        model.Entity<FeatureState>(e =>
+        {
+            e.ToTable("feature_states");
+            e.HasKey(x => x.CorrelationId);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.Property(x => x.CurrentState).HasMaxLength(64);
+            e.HasIndex(x => x.CurrentState);
+            e.HasIndex(x => x.TenantId);
+        });
+
+        model.Entity<FeatureEvent>(e =>
+        {
+            e.ToTable("feature_events");
+            e.HasIndex(x => new { x.FeatureId, x.Sequence }).IsUnique();
+            e.HasIndex(x => new { x.FeatureId, x.Key }).IsUnique();
+            e.Property(x => x.Type).HasMaxLength(100);
+            e.Property(x => x.Key).HasMaxLength(300);
+            e.Property(x => x.Phase).HasMaxLength(32);
+            e.Property(x => x.Producer).HasMaxLength(200);
+        });
+
+        model.Entity<Artifact>(e =>
+        {
+            e.ToTable("artifacts");
+            e.HasIndex(x => new { x.FeatureId, x.Name }).IsUnique();
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.ContentType).HasMaxLength(100);
+        });
+
+        model.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+    }
+
+    static ValueConverter<T, string> JsonConverter<T>() => new(
+        v => JsonSerializer.Serialize(v, Json),
+        v => JsonSerializer.Deserialize<T>(v, Json)!);
+
+    static ValueComparer<T> JsonComparer<T>() => new(
+        (a, b) => JsonSerializer.Serialize(a, Json) == JsonSerializer.Serialize(b, Json),
+        v => JsonSerializer.Serialize(v, Json).GetHashCode(),
+        v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, Json), Json)!);
+
+    sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}
