@@ -1,21 +1,28 @@
 namespace Builder.Core.Contracts;
 
+/// <summary>What every phase command carries: whose run, and which pass through the pipeline.</summary>
+public interface IPhaseCommand
+{
+    Guid FeatureId { get; }
+    int Attempt { get; }
+}
+
 // Commands the saga sends to the phase consumers. Attempt identifies the pass through the
 // pipeline (a revision starts a new one); results of an older attempt are ignored.
 
-public sealed record PlanFeature(Guid FeatureId, int Attempt, string? RevisionNotes);
+public sealed record PlanFeature(Guid FeatureId, int Attempt, string? RevisionNotes) : IPhaseCommand;
 
-public sealed record GenerateChange(Guid FeatureId, int Attempt, string BaseCommit);
+public sealed record GenerateChange(Guid FeatureId, int Attempt, string BaseCommit) : IPhaseCommand;
 
-public sealed record BuildChange(Guid FeatureId, int Attempt, string BaseCommit);
+public sealed record BuildChange(Guid FeatureId, int Attempt, string BaseCommit) : IPhaseCommand;
 
-public sealed record VerifyChange(Guid FeatureId, int Attempt, string BaseCommit);
+public sealed record VerifyChange(Guid FeatureId, int Attempt, string BaseCommit) : IPhaseCommand;
 
-public sealed record DeliverChange(Guid FeatureId, int Attempt, string BaseCommit);
+public sealed record DeliverChange(Guid FeatureId, int Attempt, string BaseCommit) : IPhaseCommand;
 
-public sealed record DeployChange(Guid FeatureId, int Attempt);
+public sealed record DeployChange(Guid FeatureId, int Attempt) : IPhaseCommand;
 
-public sealed record CheckHealth(Guid FeatureId, int Attempt);
+public sealed record CheckHealth(Guid FeatureId, int Attempt) : IPhaseCommand;
 
 // Events the phase consumers publish when their work is done.
 

@@ -72,9 +72,9 @@ public sealed class FeatureEventLog(IDbContextFactory<BuilderDbContext> dbFactor
             .ToListAsync(cancellationToken);
     }
 
-    public async Task<bool> ExistsAsync(Guid featureId, string key, CancellationToken cancellationToken = default)
+    public async Task<FeatureEvent?> FindAsync(Guid featureId, string key, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.FeatureEvents.AnyAsync(e => e.FeatureId == featureId && e.Key == key, cancellationToken);
+        return await db.FeatureEvents.AsNoTracking().FirstOrDefaultAsync(e => e.FeatureId == featureId && e.Key == key, cancellationToken);
     }
 }

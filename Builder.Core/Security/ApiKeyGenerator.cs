@@ -24,6 +24,12 @@ public static class ApiKeyGenerator
         return parts.Length == 3 && parts[0] == "bld" && parts[1].Length == 8 && parts[2].Length >= 16 ? parts[1] : null;
     }
 
+    /// <summary>
+    /// The prefix under which a key is stored: its own for generated keys, one derived from its hash
+    /// for keys an operator chose (a bootstrap key may be any string).
+    /// </summary>
+    public static string LookupPrefix(string key) => PrefixOf(key) ?? "h" + Hash(key)[..15];
+
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     public static bool Matches(string key, string hash) =>

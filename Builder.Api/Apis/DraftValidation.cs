@@ -1,0 +1,56 @@
+using System.Text;
+using Builder.Api.Infrastructure;
+using Builder.Core;
+using Builder.Core.Domain;
+
+namespace Builder.Api.Apis;
+
+/// <summary>Checks a submitted draft before anything is stored: paths, modes, sizes, duplicates.</summary>
+public static class DraftValidation
+{
+    public static IReadOnlyList<DraftFile> Validate(DraftRequest? draft, LimitOptions limits, Validation validation)
+    {
+        if (draft?.Files is not { Count: > 0 } files)
+        {
+            validation.Add("draft", "draft.files is required: no model is configured to write the change, so submit a draft " +
+                                    "(draft.files: [{path, mode: add|replace|delete, content}]) or configure Builder:Llm.");
+            return [];
+        }
+
+        if (files.Count > limits.MaxDraftFiles)
+            validation.Add("draft.files", $"The draft has {files.Count} files; the limit is {limits.MaxDraftFiles}.");
+
+        var result = new List<DraftFile>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < files.Count; i++)
+        {
+            var file = files[i];
+            var field = $"draft.files[{i}]";
+            if (file is null)
+            {
+                validation.Add(field, $"{field} is null.");
+                continue;
+            }
+
+            if (DraftPaths.Problem(file.Path) is { } problem)
+                validation.Add($"{field}.path", $"'{file.Path}' was refused: {problem}.");
+            else if (!seen.Add(file.Path!))
+                validation.Add($"{field}.path", $"'{file.Path}' appears more than once in the draft.");
+
+            if (file.Mode is null)
+                validation.Add($"{field}.mode", $"{field}.mode is required: add, replace or delete.");
+            else if (file.Mode is DraftFileMode.Delete && file.Content is not null)
+                validation.Add($"{field}.content", "A deleted file has no content; omit content.");
+            else if (file.Mode is not DraftFileMode.Delete && file.Content is null)
+                validation.Add($"{field}.content", $"{field}.content is required for mode {file.Mode.ToString()!.ToLowerInvariant()}.");
+
+            if (file.Content is not null && Encoding.UTF8.GetByteCount(file.Content) is var bytes && bytes > limits.MaxFileBytes)
+                validation.Add($"{field}.content", $"'{file.Path}' is {bytes:N0} bytes; the limit is {limits.MaxFileBytes:N0} bytes per file.");
+
+            if (file is { Path: not null, Mode: not null })
+                result.Add(new DraftFile(file.Path, file.Mode.Value, file.Content));
+        }
+
+        return result;
+    }
+}

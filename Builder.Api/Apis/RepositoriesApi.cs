@@ -1,0 +1,105 @@
+using Builder.Api.Auth;
+using Builder.Api.Infrastructure;
+using Builder.Core.Domain;
+using Builder.Core.Persistence;
+using Builder.Core.Security;
+using Builder.Worker.Workspaces;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Builder.Api.Apis;
+
+public static class RepositoriesApi
+{
+    public static RouteGroupBuilder MapRepositoriesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/repositories").WithTags("Repositories");
+        api.MapPost("/", RegisterRepository).RequireAuthorization(ApiScopes.FeaturesWrite)
+            .WithSummary("Register a git repository (local path, file:// or https URL).");
+        api.MapGet("/", ListRepositories).RequireAuthorization(ApiScopes.FeaturesRead);
+        api.MapGet("/{id:guid}", GetRepository).RequireAuthorization(ApiScopes.FeaturesRead);
+        return api;
+    }
+
+    public static async Task<Results<Created<RepositoryResponse>, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> RegisterRepository(
+        RegisterRepositoryRequest request, HttpContext http, BuilderDbContext db, CredentialProtector protector, Git git, CancellationToken cancellationToken)
+    {
+        var validation = new Validation();
+        validation.Require("name", request.Name, 200);
+        validation.Require("url", request.Url, 2000);
+        if (!string.IsNullOrWhiteSpace(request.Url) && RepositoryUrl.Problem(request.Url) is { } urlProblem)
+            validation.Add("url", urlProblem);
+        if (request.DefaultBranch is not null && !BranchNames.IsValid(request.DefaultBranch))
+            validation.Add("defaultBranch", $"'{request.DefaultBranch}' is not a valid branch name.");
+        if (request.Credentials is { Token: var token } && string.IsNullOrWhiteSpace(token))
+            validation.Add("credentials.token", "credentials.token is empty; omit credentials for a repository that needs none.");
+        if (!validation.IsValid)
+            return validation.Problem();
+
+        var tenantId = http.User.TenantId();
+        if (await db.Repositories.AnyAsync(r => r.TenantId == tenantId && r.Name == request.Name, cancellationToken))
+            return TypedResults.Conflict(Problem(StatusCodes.Status409Conflict, "Repository exists", $"A repository named '{request.Name}' is already registered."));
+
+        // Reading the remote proves the URL and credentials work, and finds the default branch.
+        string? defaultBranch;
+        try
+        {
+            defaultBranch = request.DefaultBranch ?? await RepositoryUrl.DefaultBranchAsync(git, request.Url!, request.Credentials?.Token, cancellationToken);
+        }
+        catch (GitException ex)
+        {
+            return validation.Add("url", $"The repository could not be read: {ex.Message}").Problem();
+        }
+
+        var repository = new Repository
+        {
+            TenantId = tenantId,
+            Name = request.Name!.Trim(),
+            Url = request.Url!.Trim(),
+            DefaultBranch = defaultBranch ?? "main",
+            ProtectedToken = request.Credentials?.Token is { } secret ? protector.Protect(secret) : null,
+            Settings = new RepositorySettings
+            {
+                BuildCommand = NullIfBlank(request.Settings?.BuildCommand),
+                TestCommand = NullIfBlank(request.Settings?.TestCommand),
+            },
+        };
+        db.Repositories.Add(repository);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/repositories/{repository.Id}", RepositoryResponse.From(repository));
+    }
+
+    public static async Task<Ok<IReadOnlyList<RepositoryResponse>>> ListRepositories(HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
+    {
+        var tenantId = http.User.TenantId();
+        var repositories = await db.Repositories.AsNoTracking().Where(r => r.TenantId == tenantId).OrderBy(r => r.Name).ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<RepositoryResponse>>(repositories.Select(RepositoryResponse.From).ToList());
+    }
+
+    public static async Task<Results<Ok<RepositoryResponse>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>>> GetRepository(
+        Guid id, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
+    {
+        var tenantId = http.User.TenantId();
+        var repository = await db.Repositories.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.TenantId == tenantId, cancellationToken);
+        return repository is null
+            ? TypedResults.NotFound(Problem(StatusCodes.Status404NotFound, "Not found", $"No repository {id}."))
+            : TypedResults.Ok(RepositoryResponse.From(repository));
+    }
+
+    static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    internal static Microsoft.AspNetCore.Mvc.ProblemDetails Problem(int status, string title, string detail) =>
+        new() { Status = status, Title = title, Detail = detail };
+}
+
+public sealed record RegisterRepositoryRequest(string? Name, string? Url, string? DefaultBranch, RepositoryCredentials? Credentials, RepositorySettingsRequest? Settings);
+
+public sealed record RepositoryCredentials(string? Token);
+
+public sealed record RepositorySettingsRequest(string? BuildCommand, string? TestCommand);
+
+/// <summary>A repository as the API shows it: credentials are write-only, so only their presence is shown.</summary>
+public sealed record RepositoryResponse(Guid Id, string Name, string Url, string DefaultBranch, bool HasCredentials, RepositorySettings Settings, DateTime CreatedAt)
+{
+    public static RepositoryResponse From(Repository r) => new(r.Id, r.Name, r.Url, r.DefaultBranch, r.ProtectedToken is not null, r.Settings, r.CreatedAt);
+}

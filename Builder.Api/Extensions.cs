@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Builder.Api.Auth;
+using Builder.Api.Infrastructure;
+using Builder.Core;
+using Builder.Core.Messaging;
+using Builder.Worker;
+using Builder.Worker.Execution;
+using Builder.Worker.Workspaces;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace Builder.Api;
+
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddBuilderCore();
+        builder.Services.AddHostedService<BootstrapTenant>();
+
+        // Without a broker the in-memory transport cannot reach another process, so the worker runs here (embedded).
+        var hostWorker = builder.Configuration.GetValue<bool?>("Builder:Api:HostWorker") ?? !builder.Configuration.HasBroker();
+        if (hostWorker)
+        {
+            builder.AddPipelineServices();
+            builder.AddBuilderMessaging(bus => bus.AddPipeline());
+        }
+        else
+        {
+            builder.Services.AddSingleton<CommandRunner>();
+            builder.Services.AddSingleton<Git>();
+            builder.AddBuilderMessaging();
+        }
+
+        builder.Services.AddApiKeyAuth();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        return builder;
+    }
+}

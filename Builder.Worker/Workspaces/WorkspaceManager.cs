@@ -1,0 +1,167 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Builder.Core;
+using Builder.Core.Domain;
+using Builder.Core.Security;
+using Microsoft.Extensions.Options;
+
+namespace Builder.Worker.Workspaces;
+
+/// <summary>
+/// A bare mirror per repository, kept current with fetch, and a worktree per feature: a new feature
+/// costs a checkout, not a clone. Workspaces are a cache: any worker can rebuild one from the base
+/// commit and the stored change (docs/decisions/0004-workspaces-are-rebuilt.md).
+/// </summary>
+public sealed class WorkspaceManager(Git git, IOptions<BuilderOptions> options, CredentialProtector credentials)
+{
+    readonly ConcurrentDictionary<Guid, SemaphoreSlim> _repositoryLocks = new();
+
+    string Root => options.Value.DataDirectory;
+
+    public string MirrorPath(Guid repositoryId) => Path.Combine(Root, "mirrors", $"{repositoryId:N}.git");
+
+    public string WorkspacePath(Guid featureId) => Path.Combine(Root, "workspaces", featureId.ToString("N"));
+
+    string StatePath(Guid featureId) => Path.Combine(Root, "workspaces", $"{featureId:N}.state");
+
+    public string? TokenOf(Repository repository) =>
+        repository.ProtectedToken is null ? null : credentials.Unprotect(repository.ProtectedToken);
+
+    /// <summary>Fetches the repository into its mirror and returns the commit the branch points at.</summary>
+    public async Task<string> FetchAsync(Repository repository, string branch, CancellationToken cancellationToken)
+    {
+        var mirror = MirrorPath(repository.Id);
+        using (await LockAsync(repository.Id, cancellationToken))
+        {
+            if (!Directory.Exists(mirror))
+            {
+                Directory.CreateDirectory(mirror);
+                await git.RunAsync(mirror, ["init", "--bare", "--quiet"], cancellationToken);
+            }
+
+            await git.RunAsync(mirror, ["fetch", "--prune", "--quiet", "--no-tags", repository.Url, "+refs/heads/*:refs/heads/*"],
+                cancellationToken, TokenOf(repository));
+        }
+
+        try
+        {
+            return await git.RunAsync(mirror, ["rev-parse", "--verify", $"refs/heads/{branch}^{{commit}}"], cancellationToken);
+        }
+        catch (GitException)
+        {
+            throw new BranchNotFoundException(branch);
+        }
+    }
+
+    /// <summary>
+    /// A clean worktree of the feature at <paramref name="baseCommit"/> with <paramref name="change"/>
+    /// applied. Reuses the existing worktree when it is already in that state.
+    /// </summary>
+    public async Task<string> PrepareAsync(Repository repository, Guid featureId, string baseCommit, byte[]? change, CancellationToken cancellationToken)
+    {
+        var workspace = WorkspacePath(featureId);
+        Directory.CreateDirectory(Path.GetDirectoryName(workspace)!);
+        var state = $"{baseCommit}:{(change is null ? "-" : Convert.ToHexString(SHA256.HashData(change)))}";
+        if (Directory.Exists(workspace) && File.Exists(StatePath(featureId)) && await File.ReadAllTextAsync(StatePath(featureId), cancellationToken) == state)
+            return workspace;
+
+        File.Delete(StatePath(featureId));
+        var mirror = MirrorPath(repository.Id);
+        using (await LockAsync(repository.Id, cancellationToken))
+        {
+            if (!await HasCommitAsync(mirror, baseCommit, cancellationToken))
+            {
+                Directory.CreateDirectory(mirror);
+                if (!Directory.Exists(Path.Combine(mirror, "objects")))
+                    await git.RunAsync(mirror, ["init", "--bare", "--quiet"], cancellationToken);
+                await git.RunAsync(mirror, ["fetch", "--prune", "--quiet", "--no-tags", repository.Url, "+refs/heads/*:refs/heads/*"],
+                    cancellationToken, TokenOf(repository));
+            }
+
+            if (Directory.Exists(Path.Combine(workspace, ".git")) || File.Exists(Path.Combine(workspace, ".git")))
+            {
+                await git.RunAsync(workspace, ["checkout", "--force", "--quiet", "--detach", baseCommit], cancellationToken);
+                await git.RunAsync(workspace, ["clean", "-ffdxq"], cancellationToken);
+            }
+            else
+            {
+                if (Directory.Exists(workspace))
+                    Directory.Delete(workspace, recursive: true);
+                await git.RunAsync(mirror, ["worktree", "prune"], cancellationToken);
+                await git.RunAsync(mirror, ["worktree", "add", "--force", "--detach", "--quiet", workspace, baseCommit], cancellationToken);
+            }
+        }
+
+        if (change is { Length: > 0 })
+        {
+            var patch = Path.Combine(Root, "workspaces", $"{featureId:N}.diff");
+            await File.WriteAllBytesAsync(patch, change, cancellationToken);
+            await git.RunAsync(workspace, ["apply", "--index", "--binary", "--whitespace=nowarn", patch], cancellationToken);
+            File.Delete(patch);
+        }
+
+        await File.WriteAllTextAsync(StatePath(featureId), state, cancellationToken);
+        return workspace;
+    }
+
+    /// <summary>Stages everything in the worktree and returns the binary diff against the base commit.</summary>
+    public async Task<(byte[] Diff, IReadOnlyList<string> Files)> DiffAsync(string workspace, Guid featureId, string baseCommit, CancellationToken cancellationToken)
+    {
+        // Written to a file, not read from stdout: the patch must keep its bytes (CRLF, other encodings) exactly.
+        var patch = Path.Combine(Root, "workspaces", $"{featureId:N}.out.diff");
+        await git.RunAsync(workspace, ["add", "--all"], cancellationToken);
+        await git.RunAsync(workspace, ["diff", "--cached", "--binary", "--no-color", "--no-ext-diff", $"--output={patch}", baseCommit], cancellationToken);
+        var files = await git.RunAsync(workspace, ["diff", "--cached", "--name-only", "--no-renames", baseCommit], cancellationToken);
+        var bytes = await File.ReadAllBytesAsync(patch, cancellationToken);
+        File.Delete(patch);
+        return (bytes, files.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>Marks the workspace as holding <paramref name="change"/> on <paramref name="baseCommit"/>, so the next phase reuses it.</summary>
+    public Task RememberAsync(Guid featureId, string baseCommit, byte[] change, CancellationToken cancellationToken) =>
+        File.WriteAllTextAsync(StatePath(featureId), $"{baseCommit}:{Convert.ToHexString(SHA256.HashData(change))}", cancellationToken);
+
+    public async Task RemoveAsync(Guid repositoryId, Guid featureId, CancellationToken cancellationToken)
+    {
+        var workspace = WorkspacePath(featureId);
+        File.Delete(StatePath(featureId));
+        if (Directory.Exists(workspace))
+            Directory.Delete(workspace, recursive: true);
+        var mirror = MirrorPath(repositoryId);
+        if (Directory.Exists(mirror))
+            using (await LockAsync(repositoryId, cancellationToken))
+                await git.RunAsync(mirror, ["worktree", "prune"], cancellationToken);
+    }
+
+    async Task<bool> HasCommitAsync(string mirror, string commit, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(Path.Combine(mirror, "objects")))
+            return false;
+        try
+        {
+            await git.RunAsync(mirror, ["cat-file", "-e", $"{commit}^{{commit}}"], cancellationToken);
+            return true;
+        }
+        catch (GitException)
+        {
+            return false;
+        }
+    }
+
+    async Task<IDisposable> LockAsync(Guid repositoryId, CancellationToken cancellationToken)
+    {
+        var gate = _repositoryLocks.GetOrAdd(repositoryId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        return new Releaser(gate);
+    }
+
+    sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Release();
+    }
+}
+
+public sealed class BranchNotFoundException(string branch) : Exception($"The branch '{branch}' does not exist in the repository.")
+{
+    public string Branch { get; } = branch;
+}
