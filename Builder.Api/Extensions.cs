@@ -46,3 +46,6 @@ public static class Extensions
         return builder;
     }
 }
+
+/// <summary>Names this assembly's entry point for tests that host the API in-process (the Worker has a Program too).</summary>
+public sealed class ApiEntryPoint;

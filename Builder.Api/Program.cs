@@ -22,6 +22,3 @@ app.MapApprovalsApi();
 app.MapArtifactsApi();
 
 app.Run();
-
-/// <summary>Lets integration tests host the API in-process.</summary>
-public partial class Program;

@@ -29,16 +29,16 @@ public static class ApprovalsApi
         return api;
     }
 
-    public static Task<Results<Accepted<ActionAccepted>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> Approve(
+    public static Task<Results<Accepted<ActionAccepted>, ProblemHttpResult, ValidationProblem>> Approve(
         Guid id, HttpContext http, BuilderDbContext db, IPublishEndpoint publisher, CancellationToken cancellationToken) =>
         AtGate(id, http, db, "approved", cancellationToken, state => publisher.Publish(new FeatureApproved(id, http.User.Actor()), cancellationToken));
 
-    public static Task<Results<Accepted<ActionAccepted>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> Reject(
+    public static Task<Results<Accepted<ActionAccepted>, ProblemHttpResult, ValidationProblem>> Reject(
         Guid id, RejectRequest? request, HttpContext http, BuilderDbContext db, IPublishEndpoint publisher, CancellationToken cancellationToken) =>
         AtGate(id, http, db, "rejected", cancellationToken,
             state => publisher.Publish(new FeatureRejected(id, http.User.Actor(), request?.Reason ?? request?.Notes), cancellationToken));
 
-    public static async Task<Results<Accepted<ActionAccepted>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> Revise(
+    public static async Task<Results<Accepted<ActionAccepted>, ProblemHttpResult, ValidationProblem>> Revise(
         Guid id, ReviseRequest? request, HttpContext http, BuilderDbContext db, IPublishEndpoint publisher, CancellationToken cancellationToken)
     {
         var validation = new Validation();
@@ -49,7 +49,7 @@ public static class ApprovalsApi
             state => publisher.Publish(new FeatureRevisionRequested(id, http.User.Actor(), request!.Notes!.Trim()), cancellationToken));
     }
 
-    public static async Task<Results<Accepted<ActionAccepted>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> Cancel(
+    public static async Task<Results<Accepted<ActionAccepted>, ProblemHttpResult, ValidationProblem>> Cancel(
         Guid id, CancelRequest? request, HttpContext http, BuilderDbContext db, FeatureEventLog events, IPublishEndpoint publisher,
         CancellationToken cancellationToken)
     {
@@ -67,7 +67,7 @@ public static class ApprovalsApi
         return TypedResults.Accepted($"/api/features/{id}", new ActionAccepted(id, "cancellation requested", FeatureStatus.Of(state.CurrentState)));
     }
 
-    static async Task<Results<Accepted<ActionAccepted>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> AtGate(
+    static async Task<Results<Accepted<ActionAccepted>, ProblemHttpResult, ValidationProblem>> AtGate(
         Guid id, HttpContext http, BuilderDbContext db, string action, CancellationToken cancellationToken, Func<FeatureState, Task> act)
     {
         var (found, state) = await LoadAsync(id, http, db, cancellationToken);
@@ -91,8 +91,8 @@ public static class ApprovalsApi
         return (true, await db.FeatureStates.AsNoTracking().FirstOrDefaultAsync(s => s.CorrelationId == id, cancellationToken));
     }
 
-    static Conflict<ProblemDetails> Conflict(string detail) =>
-        TypedResults.Conflict(new ProblemDetails { Status = 409, Title = "Not allowed in the current state", Detail = detail });
+    static ProblemHttpResult Conflict(string detail) =>
+        Problems.Conflict("Not allowed in the current state", detail);
 }
 
 public sealed record RejectRequest(string? Reason, string? Notes);

@@ -1,3 +1,4 @@
+using Builder.Api.Infrastructure;
 using Builder.Api.Auth;
 using Builder.Core.Artifacts;
 using Builder.Core.Domain;
@@ -18,7 +19,7 @@ public static class ArtifactsApi
         return api;
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<ArtifactView>>, NotFound<ProblemDetails>>> ListArtifacts(
+    public static async Task<Results<Ok<IReadOnlyList<ArtifactView>>, ProblemHttpResult>> ListArtifacts(
         Guid id, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
@@ -31,13 +32,13 @@ public static class ArtifactsApi
         return TypedResults.Ok<IReadOnlyList<ArtifactView>>(artifacts);
     }
 
-    public static async Task<Results<FileContentHttpResult, NotFound<ProblemDetails>>> DownloadArtifact(
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadArtifact(
         Guid id, string name, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
         var artifact = await db.Artifacts.AsNoTracking().FirstOrDefaultAsync(a => a.FeatureId == id && a.TenantId == tenantId && a.Name == name, cancellationToken);
         if (artifact is null)
-            return TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "Not found", Detail = $"Feature {id} has no artifact '{name}'." });
+            return Problems.NotFound($"Feature {id} has no artifact '{name}'.");
         if (artifact.Truncated)
             http.Response.Headers["X-Builder-Truncated"] = $"kept the last {artifact.Content.Length} of {artifact.OriginalSize} bytes";
         return TypedResults.File(artifact.Content, artifact.ContentType, artifact.Name);

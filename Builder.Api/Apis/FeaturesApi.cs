@@ -152,7 +152,7 @@ public static class FeaturesApi
             rows.Select(x => FeatureViews.Summary(x.Feature, x.RepositoryName, x.State)).ToList(), number, size, total));
     }
 
-    public static async Task<Results<Ok<FeatureDetail>, NotFound<ProblemDetails>>> GetFeature(
+    public static async Task<Results<Ok<FeatureDetail>, ProblemHttpResult>> GetFeature(
         Guid id, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
@@ -168,7 +168,7 @@ public static class FeaturesApi
         return TypedResults.Ok(FeatureViews.Detail(feature, repositoryName, state, phaseEvents));
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<FeatureEventView>>, NotFound<ProblemDetails>, ValidationProblem>> GetEvents(
+    public static async Task<Results<Ok<IReadOnlyList<FeatureEventView>>, ProblemHttpResult, ValidationProblem>> GetEvents(
         Guid id, HttpContext http, BuilderDbContext db, FeatureEventLog events, long? after, int? limit, CancellationToken cancellationToken)
     {
         if (after is < 0 || limit is < 1 or > 5000)
@@ -181,8 +181,8 @@ public static class FeaturesApi
         return TypedResults.Ok<IReadOnlyList<FeatureEventView>>(page.Select(FeatureViews.Event).ToList());
     }
 
-    internal static NotFound<ProblemDetails> NotFound(Guid id) =>
-        TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "Not found", Detail = $"No feature {id}." });
+    internal static ProblemHttpResult NotFound(Guid id) =>
+        Problems.NotFound($"No feature {id}.");
 
     static string StatusUrl(Guid id) => $"/api/features/{id}";
 

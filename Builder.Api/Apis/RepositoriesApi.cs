@@ -21,7 +21,7 @@ public static class RepositoriesApi
         return api;
     }
 
-    public static async Task<Results<Created<RepositoryResponse>, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> RegisterRepository(
+    public static async Task<Results<Created<RepositoryResponse>, ValidationProblem, ProblemHttpResult>> RegisterRepository(
         RegisterRepositoryRequest request, HttpContext http, BuilderDbContext db, CredentialProtector protector, Git git, CancellationToken cancellationToken)
     {
         var validation = new Validation();
@@ -38,7 +38,7 @@ public static class RepositoriesApi
 
         var tenantId = http.User.TenantId();
         if (await db.Repositories.AnyAsync(r => r.TenantId == tenantId && r.Name == request.Name, cancellationToken))
-            return TypedResults.Conflict(Problem(StatusCodes.Status409Conflict, "Repository exists", $"A repository named '{request.Name}' is already registered."));
+            return Problems.Conflict("Repository exists", $"A repository named '{request.Name}' is already registered.");
 
         // Reading the remote proves the URL and credentials work, and finds the default branch.
         string? defaultBranch;
@@ -76,21 +76,19 @@ public static class RepositoriesApi
         return TypedResults.Ok<IReadOnlyList<RepositoryResponse>>(repositories.Select(RepositoryResponse.From).ToList());
     }
 
-    public static async Task<Results<Ok<RepositoryResponse>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>>> GetRepository(
+    public static async Task<Results<Ok<RepositoryResponse>, ProblemHttpResult>> GetRepository(
         Guid id, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
         var repository = await db.Repositories.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.TenantId == tenantId, cancellationToken);
         return repository is null
-            ? TypedResults.NotFound(Problem(StatusCodes.Status404NotFound, "Not found", $"No repository {id}."))
+            ? Problems.NotFound($"No repository {id}.")
             : TypedResults.Ok(RepositoryResponse.From(repository));
     }
 
     static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    internal static Microsoft.AspNetCore.Mvc.ProblemDetails Problem(int status, string title, string detail) =>
-        new() { Status = status, Title = title, Detail = detail };
 }
+
 
 public sealed record RegisterRepositoryRequest(string? Name, string? Url, string? DefaultBranch, RepositoryCredentials? Credentials, RepositorySettingsRequest? Settings);
 

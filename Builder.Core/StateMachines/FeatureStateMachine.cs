@@ -193,9 +193,10 @@ public sealed class FeatureStateMachine : MassTransitStateMachine<FeatureState>
         await Record(ctx, EventTypes.ApprovalRequested, new { gate });
     }
 
+    /// <summary>Records a decision; keyed by type, attempt and gate, so a retried message records it once.</summary>
     Task Record<T>(BehaviorContext<FeatureState, T> ctx, string type, object payload) where T : class =>
-        _events.AppendAsync(ctx.Saga.CorrelationId, ctx.Saga.TenantId, type, $"{type}:{ctx.Saga.Attempt}", payload, ctx.Saga.Phase,
-            ctx.MessageId, ctx.CancellationToken);
+        _events.AppendAsync(ctx.Saga.CorrelationId, ctx.Saga.TenantId, type, $"{type}:{ctx.Saga.Attempt}:{ctx.Saga.Gate ?? ctx.Saga.Phase}", payload,
+            ctx.Saga.Phase, ctx.MessageId, ctx.CancellationToken);
 
     static Task PublishPhaseCommand<T>(BehaviorContext<FeatureState, T> ctx) where T : class =>
         ctx.Publish(PhaseCommand(ctx.Saga), ctx.CancellationToken);

@@ -10,11 +10,20 @@ public sealed class RunningWork
 {
     readonly ConcurrentDictionary<Guid, CancellationTokenSource> _running = new();
 
-    public IDisposable Track(Guid featureId, CancellationToken messageToken, out CancellationToken token)
+    /// <summary>
+    /// Registers work of the feature, or returns null when this process already runs work of it (a
+    /// resumed command racing a redelivered one): one phase of a run at a time, in one workspace.
+    /// </summary>
+    public IDisposable? TryTrack(Guid featureId, CancellationToken messageToken, out CancellationToken token)
     {
         var source = CancellationTokenSource.CreateLinkedTokenSource(messageToken);
-        _running[featureId] = source;
         token = source.Token;
+        if (!_running.TryAdd(featureId, source))
+        {
+            source.Dispose();
+            return null;
+        }
+
         return new Registration(() =>
         {
             _running.TryRemove(new KeyValuePair<Guid, CancellationTokenSource>(featureId, source));

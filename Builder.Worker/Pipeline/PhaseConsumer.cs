@@ -42,6 +42,13 @@ public abstract class PhaseConsumer<TCommand>(PhaseServices services) : IConsume
             return;
         }
 
+        using var tracking = services.RunningWork.TryTrack(command.FeatureId, context.CancellationToken, out var token);
+        if (tracking is null)
+        {
+            services.Logger.LogInformation("Ignoring {Command} for feature {FeatureId}: this worker is already running it", typeof(TCommand).Name, command.FeatureId);
+            return;
+        }
+
         var doneKey = $"{Phase.Name()}:{command.Attempt}:done";
         if (await services.Events.FindAsync(command.FeatureId, doneKey, context.CancellationToken) is { } done)
         {
@@ -53,7 +60,6 @@ public abstract class PhaseConsumer<TCommand>(PhaseServices services) : IConsume
         activity?.SetTag("builder.feature_id", command.FeatureId);
         activity?.SetTag("builder.attempt", command.Attempt);
 
-        using var tracking = services.RunningWork.Track(command.FeatureId, context.CancellationToken, out var token);
         var run = new PhaseRun(Phase, command.Attempt, feature, repository, state, services.Events, services.Artifacts, token);
         await services.Events.AppendAsync(feature.Id, feature.TenantId, EventTypes.PhaseStarted, $"{Phase.Name()}:{command.Attempt}:started",
             new { phase = Phase.Name(), attempt = command.Attempt }, Phase.Name(), context.MessageId, CancellationToken.None);

@@ -48,8 +48,21 @@ public sealed class RecoverySweeper(
 
     async Task ResumeAsync(bool startup, CancellationToken cancellationToken)
     {
-        var cutoff = clock.GetUtcNow().UtcDateTime - options.Value.Recovery.StalledAfter;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var cutoff = now - options.Value.Recovery.StalledAfter;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        using var scope = scopes.CreateScope();
+        var publisher = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+
+        // A request whose start message was lost (a crash right after submission) has no saga yet.
+        var unstartedBefore = now - TimeSpan.FromSeconds(15);
+        var unstarted = await db.Features.AsNoTracking()
+            .Where(f => f.CreatedAt < unstartedBefore && !db.FeatureStates.Any(s => s.CorrelationId == f.Id))
+            .Select(f => new FeatureRequested(f.Id, f.TenantId, f.ApprovalMode, f.RequestedBy))
+            .ToListAsync(cancellationToken);
+        foreach (var request in unstarted)
+            await publisher.Publish(request, cancellationToken);
+
         var stalled = await db.FeatureStates.AsNoTracking()
             .Where(s => ActiveStates.Contains(s.CurrentState))
             .Where(s => startup || !db.FeatureEvents.Any(e => e.FeatureId == s.CorrelationId && e.Timestamp > cutoff))
@@ -59,8 +72,6 @@ public sealed class RecoverySweeper(
             return;
 
         logger.LogInformation("Resuming {Count} run(s) {Why}", stalled.Count, startup ? "at start-up" : "that stopped advancing");
-        using var scope = scopes.CreateScope();
-        var publisher = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
         foreach (var id in stalled)
             await publisher.Publish(new ResumeFeature(id, startup ? "worker started" : "no progress within the stall lease"), cancellationToken);
     }

@@ -1,0 +1,74 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Builder.Tests.Support;
+
+/// <summary>A thin client of the Builder API for tests, over any HttpClient (in-process or real HTTP).</summary>
+public sealed class BuilderApi(HttpClient http)
+{
+    public HttpClient Http { get; } = http;
+
+    public static BuilderApi WithKey(HttpClient http, string key)
+    {
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return new BuilderApi(http);
+    }
+
+    public async Task<Guid> RegisterRepositoryAsync(string url, string? name = null, object? settings = null)
+    {
+        var response = await Http.PostAsJsonAsync("/api/repositories", new { name = name ?? $"repo-{Guid.NewGuid():N}", url, settings });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"registering {url} answered {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!["id"]!.GetValue<Guid>();
+    }
+
+    public async Task<Guid> SubmitAsync(Guid repositoryId, string title, IEnumerable<object> files, string approvalMode = "auto", string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/features")
+        {
+            Content = JsonContent.Create(new { repositoryId, title, description = $"{title}.", approvalMode, draft = new { files } }),
+        };
+        if (idempotencyKey is not null)
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        var response = await Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"submitting '{title}' answered {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!["id"]!.GetValue<Guid>();
+    }
+
+    public static object File(string path, string content, string mode = "add") => new { path, mode, content };
+
+    public async Task<JsonNode> FeatureAsync(Guid id) => JsonNode.Parse(await Http.GetStringAsync($"/api/features/{id}"))!;
+
+    public async Task<JsonArray> EventsAsync(Guid id, long after = 0) =>
+        JsonNode.Parse(await Http.GetStringAsync($"/api/features/{id}/events?after={after}&limit=5000"))!.AsArray();
+
+    public async Task<HttpResponseMessage> ActAsync(Guid id, string action, object? body = null) =>
+        await Http.PostAsJsonAsync($"/api/features/{id}/{action}", body ?? new { });
+
+    /// <summary>Polls the feature until <paramref name="until"/> holds, failing with its last state after the timeout.</summary>
+    public async Task<JsonNode> WaitAsync(Guid id, Func<JsonNode, bool> until, TimeSpan? timeout = null, string? what = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        JsonNode feature;
+        do
+        {
+            feature = await FeatureAsync(id);
+            if (until(feature))
+                return feature;
+            await Task.Delay(100);
+        } while (DateTime.UtcNow < deadline);
+
+        throw new TimeoutException($"Feature {id} never reached {what ?? "the expected state"}; last seen: {feature.ToJsonString(new JsonSerializerOptions { WriteIndented = true })}");
+    }
+
+    public Task<JsonNode> WaitForStatusAsync(Guid id, string status, TimeSpan? timeout = null) =>
+        WaitAsync(id, f => (string?)f["status"] == status, timeout, status);
+
+    public static readonly string[] TerminalStatuses = ["Completed", "Failed", "Cancelled", "Rejected", "RolledBack"];
+
+    public Task<JsonNode> WaitForEndAsync(Guid id, TimeSpan? timeout = null) =>
+        WaitAsync(id, f => TerminalStatuses.Contains((string?)f["status"]), timeout, "a terminal state");
+}

@@ -1,0 +1,49 @@
+using Builder.Core.Persistence;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Builder.Tests.Support;
+
+/// <summary>
+/// The Api in embedded topology, hosted in the test process: SQLite file, in-memory transport, the
+/// worker in the same process — exactly what <c>dotnet run --project Builder.AppHost</c> runs.
+/// </summary>
+public sealed class EmbeddedBuilder : WebApplicationFactory<Builder.Api.ApiEntryPoint>
+{
+    public const string AdminKey = "bld-test-admin-key-0123456789";
+
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("builder-embedded-").FullName;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Builder:DataDirectory", DataDirectory);
+        builder.UseSetting("Builder:Bootstrap:AdminKey", AdminKey);
+        builder.UseSetting("Builder:Worker:MaxConcurrentRuns", "4");
+        builder.UseSetting("Builder:Worker:CommandTimeout", "00:02:00");
+        builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Warning");
+        builder.UseSetting("Logging:LogLevel:MassTransit", "Warning");
+    }
+
+    public BuilderApi Admin() => BuilderApi.WithKey(CreateClient(), AdminKey);
+
+    public async Task<T> WithDbAsync<T>(Func<BuilderDbContext, Task<T>> query)
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<BuilderDbContext>>().CreateDbContextAsync();
+        return await query(db);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
