@@ -1,4 +1,5 @@
 using Builder.Core.Artifacts;
+using Builder.Core.Caching;
 using Builder.Core.Events;
 using Builder.Core.Persistence;
 using Builder.Core.Security;
@@ -26,6 +27,7 @@ public static class BuilderCoreExtensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddBuilderDatabase();
+        builder.AddBuilderCache();
         builder.Services.AddHealthChecks().AddDbContextCheck<BuilderDbContext>("database", tags: ["ready"]);
 
         builder.Services.AddDataProtection()

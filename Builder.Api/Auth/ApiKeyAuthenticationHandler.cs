@@ -2,7 +2,9 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Builder.Core.Persistence;
 using Builder.Core.Security;
+using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +13,7 @@ namespace Builder.Api.Auth;
 /// <summary>Authenticates <c>Authorization: Bearer &lt;api key&gt;</c> against the hashed keys of every tenant.</summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    IDbContextFactory<BuilderDbContext> dbFactory)
+    IDbContextFactory<BuilderDbContext> dbFactory, IDistributedCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -25,26 +27,48 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The Authorization header must be 'Bearer <api key>'.");
 
         var key = header["Bearer ".Length..].Trim();
-        var prefix = ApiKeyGenerator.LookupPrefix(key);
-        await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
-        var row = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Prefix == prefix, Context.RequestAborted);
-        if (row is null || !ApiKeyGenerator.Matches(key, row.Hash))
+        var stored = await FindAsync(ApiKeyGenerator.LookupPrefix(key));
+        if (stored is null || !ApiKeyGenerator.Matches(key, stored.Hash))
             return AuthenticateResult.Fail("The API key is not valid.");
-        if (row.RevokedAt is not null)
+        if (stored.Revoked)
             return AuthenticateResult.Fail("The API key has been revoked.");
 
-        var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == row.TenantId, Context.RequestAborted);
         var claims = new List<Claim>
         {
-            new(BuilderClaims.TenantId, row.TenantId.ToString()),
-            new(BuilderClaims.TenantName, tenant.Name),
-            new(BuilderClaims.KeyId, row.Id.ToString()),
-            new(ClaimTypes.Name, row.Name),
+            new(BuilderClaims.TenantId, stored.TenantId.ToString()),
+            new(BuilderClaims.TenantName, stored.TenantName),
+            new(BuilderClaims.KeyId, stored.KeyId.ToString()),
+            new(ClaimTypes.Name, stored.Name),
         };
-        claims.AddRange(row.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => new Claim(BuilderClaims.Scope, s)));
+        claims.AddRange(stored.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => new Claim(BuilderClaims.Scope, s)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
+
+    /// <summary>
+    /// The key's row (hash only, never the secret), cached briefly in the shared cache so that every
+    /// request does not hit the database. Revoking a key removes its entry.
+    /// </summary>
+    async Task<StoredKey?> FindAsync(string prefix)
+    {
+        var cacheKey = CacheKey(prefix);
+        if (await cache.GetStringAsync(cacheKey, Context.RequestAborted) is { } cached)
+            return JsonSerializer.Deserialize<StoredKey>(cached);
+
+        await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
+        var stored = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.Prefix == prefix)
+            .Join(db.Tenants, k => k.TenantId, t => t.Id, (k, t) => new StoredKey(k.Id, k.TenantId, t.Name, k.Name, k.Hash, k.Scopes, k.RevokedAt != null))
+            .FirstOrDefaultAsync(Context.RequestAborted);
+        if (stored is not null)
+            await cache.SetStringAsync(cacheKey, JsonSerializer.Serialize(stored),
+                new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(30) }, Context.RequestAborted);
+        return stored;
+    }
+
+    public static string CacheKey(string prefix) => $"api-key:{prefix}";
+
+    sealed record StoredKey(Guid KeyId, Guid TenantId, string TenantName, string Name, string Hash, string Scopes, bool Revoked);
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
