@@ -322,10 +322,14 @@ CONF
 }
 
 wait_rabbitmq() {
-  local tries=1200
+  local tries=1200 pidfile=$RABBIT_DIR/rabbitmq.pid
   until (exec 3<>"/dev/tcp/127.0.0.1/$AMQP_PORT") 2>/dev/null; do
     tries=$((tries - 1))
-    [ "$tries" -gt 0 ] || { show_log "$RABBIT_DIR/startup.log" "$RABBIT_DIR"/log/*.log; die "RabbitMQ is not listening"; }
+    # The VM writes its PID file early in boot; if that process is gone, boot failed: say so now.
+    if [ "$tries" -le 0 ] || { [ -s "$pidfile" ] && ! pid_alive "$(tr -dc '0-9' <"$pidfile")"; }; then
+      show_log "$RABBIT_DIR/startup.log" "$RABBIT_DIR"/log/*.log
+      die "RabbitMQ is not listening on 127.0.0.1:$AMQP_PORT"
+    fi
     sleep 0.1
   done
   rabbitmqctl -q await_startup --timeout 120 >/dev/null ||
