@@ -1,0 +1,512 @@
+#!/usr/bin/env bash
+# The project's one test command, for developers and CI alike:
+#   ./test.sh                                   build and run every test
+#   ./test.sh --filter FullyQualifiedName~Infra extra arguments go to `dotnet test`
+#
+# It installs what is missing from Debian packages (as root), starts private PostgreSQL, Redis and
+# RabbitMQ servers on loopback ports for this run only, runs the tests against them, stops every
+# server by PID and ends with one line "N passed, N failed, N skipped", which CI reads.
+# The exit code is the one of `dotnet test` (or of `dotnet build` when the build fails).
+set -euo pipefail
+
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$REPO_ROOT"
+
+PG_BIN=/usr/lib/postgresql/15/bin
+RABBIT_BIN=/usr/lib/rabbitmq/bin
+CHROMIUM=/usr/bin/chromium
+# Tests isolate message-bus clusters by vhost; TestServers hands each one out once per test process.
+RABBIT_VHOST_COUNT=12
+# TRX files (parsed for the closing line) and hang dumps; the folder is gitignored and emptied each run.
+RESULTS_DIR="$REPO_ROOT/TestResults"
+HANG_TIMEOUT=15m
+
+export DEBIAN_FRONTEND=noninteractive
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# Build servers (MSBuild nodes, the shared compiler) would outlive this script and hold CI's output open.
+export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false
+
+log() { printf '[test.sh] %s\n' "$*"; }
+die() {
+  printf '[test.sh] error: %s\n' "$*" >&2
+  exit 1
+}
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# ---------------------------------------------------------------------------------------------
+# System packages
+# ---------------------------------------------------------------------------------------------
+
+# "debian-package|what proves it is installed": absolute paths are checked as executables, bare
+# names with `command -v`. Every path is a file the package (or a dependency it pulls) ships.
+SYSTEM_PACKAGES=(
+  "postgresql|$PG_BIN/postgres $PG_BIN/initdb $PG_BIN/pg_ctl $PG_BIN/pg_isready"
+  "redis-server|/usr/bin/redis-server /usr/bin/redis-cli"
+  "rabbitmq-server|$RABBIT_BIN/rabbitmq-server $RABBIT_BIN/rabbitmqctl /usr/lib/erlang/bin/epmd"
+  "bubblewrap|/usr/bin/bwrap"
+  "chromium|$CHROMIUM"
+  "git|git"
+  "make|make"
+  "python3|python3"
+)
+
+is_installed() {
+  local probe
+  for probe in $1; do
+    if [[ $probe == /* ]]; then
+      [ -x "$probe" ] || return 1
+    else
+      command -v "$probe" >/dev/null 2>&1 || return 1
+    fi
+  done
+}
+
+POLICY_RC_D=/usr/sbin/policy-rc.d
+POLICY_RC_D_OURS=0
+
+install_system_packages() {
+  local entry missing=()
+  for entry in "${SYSTEM_PACKAGES[@]}"; do
+    is_installed "${entry#*|}" || missing+=("${entry%%|*}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+
+  is_root || die "missing Debian packages: ${missing[*]}; run ./test.sh as root (or install them)"
+  log "installing Debian packages: ${missing[*]}"
+
+  # Package scripts start their system services through invoke-rc.d/deb-systemd-invoke, which ask
+  # policy-rc.d first: 101 means "do not start". We run our own private servers instead.
+  if [ ! -e "$POLICY_RC_D" ]; then
+    printf '#!/bin/sh\n# Temporary, from test.sh: keep package installs from starting services.\nexit 101\n' >"$POLICY_RC_D"
+    chmod 755 "$POLICY_RC_D"
+    POLICY_RC_D_OURS=1
+  fi
+  local apt_opts=(-o DPkg::Lock::Timeout=600)
+  apt-get "${apt_opts[@]}" update
+  apt-get "${apt_opts[@]}" install -y "${missing[@]}"
+  remove_policy_rc_d
+  stop_system_services
+
+  for entry in "${SYSTEM_PACKAGES[@]}"; do
+    is_installed "${entry#*|}" || die "package ${entry%%|*} installed but ${entry#*|} is still missing"
+  done
+}
+
+remove_policy_rc_d() {
+  if [ "$POLICY_RC_D_OURS" = 1 ]; then
+    rm -f "$POLICY_RC_D"
+    POLICY_RC_D_OURS=0
+  fi
+}
+
+# Belt and braces after an install: if a package's service did start anyway, stop it, so the
+# machine runs only the servers this script starts (and the default ports stay free).
+stop_system_services() {
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    systemctl stop postgresql.service redis-server.service rabbitmq-server.service \
+      epmd.service epmd.socket >/dev/null 2>&1 || true
+    return 0
+  fi
+  # SysV scripts: postgresql's and redis-server's stop is a no-op when nothing runs. rabbitmq's is
+  # asked only when its PID file exists, because its status check itself would start an epmd.
+  [ -x /etc/init.d/postgresql ] && { timeout 60 /etc/init.d/postgresql stop >/dev/null 2>&1 || true; }
+  [ -x /etc/init.d/redis-server ] && { timeout 60 /etc/init.d/redis-server stop >/dev/null 2>&1 || true; }
+  if [ -x /etc/init.d/rabbitmq-server ] && [ -s /var/run/rabbitmq/pid ]; then
+    timeout 120 /etc/init.d/rabbitmq-server stop >/dev/null 2>&1 || true
+    /usr/lib/erlang/bin/epmd -kill >/dev/null 2>&1 || true
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# npm packages
+# ---------------------------------------------------------------------------------------------
+
+# >>> npm packages for tests: add "name@exact-version" entries here. <<<
+# They are installed into a gitignored folder of the repository (not globally), once: a stamp file
+# remembers the list that is installed. Tests find them through BUILDER_TEST_NODE_MODULES.
+NPM_PACKAGES=()
+NPM_DIR="$REPO_ROOT/.builder/test-npm"
+
+install_npm_packages() {
+  [ ${#NPM_PACKAGES[@]} -eq 0 ] && return 0
+  command -v npm >/dev/null 2>&1 || die "npm is needed for: ${NPM_PACKAGES[*]}"
+  local wanted
+  wanted=$(printf '%s\n' "${NPM_PACKAGES[@]}" | sort)
+  if [ ! -f "$NPM_DIR/installed.txt" ] || [ "$(cat "$NPM_DIR/installed.txt")" != "$wanted" ]; then
+    log "installing npm packages: ${NPM_PACKAGES[*]}"
+    mkdir -p "$NPM_DIR"
+    [ -f "$NPM_DIR/package.json" ] || printf '{ "private": true }\n' >"$NPM_DIR/package.json"
+    npm install --prefix "$NPM_DIR" --no-audit --no-fund --save-exact "${NPM_PACKAGES[@]}"
+    printf '%s\n' "$wanted" >"$NPM_DIR/installed.txt"
+  fi
+  export BUILDER_TEST_NODE_MODULES="$NPM_DIR/node_modules"
+  export PATH="$NPM_DIR/node_modules/.bin:$PATH"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Servers
+# ---------------------------------------------------------------------------------------------
+
+RUN_DIR=""
+PG_DATA=""
+REDIS_PIDFILE=""
+RABBIT_DIR=""
+RABBIT_ENV=()
+EPMD_PID=""
+EPMD_PORT=""
+CHILD_PID=""
+
+# Distinct free loopback ports, all held until every one is chosen. They are drawn below the
+# kernel's ephemeral range, so an outgoing connection cannot take one before its server binds it.
+free_ports() {
+  python3 - "$1" <<'PY'
+import random, socket, sys
+try:
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except OSError:
+    low = 32768
+socks = []
+for _ in range(500):
+    if len(socks) == int(sys.argv[1]):
+        break
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        s.bind(("127.0.0.1", random.randint(10000, low - 1) if low > 11000 else 0))
+        socks.append(s)
+    except OSError:
+        s.close()
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+PY
+}
+
+# PostgreSQL refuses to run as root. The cd keeps it from starting in a folder it cannot read.
+as_postgres() {
+  if is_root; then
+    (cd / && runuser -u postgres -- "$@")
+  else
+    "$@"
+  fi
+}
+
+# A zombie counts as gone: daemons are reparented to PID 1, which reaps them only a moment later.
+pid_alive() {
+  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null || return 1
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
+}
+
+# Waits up to $2 seconds (default 20) for process $1 to exit.
+wait_gone() {
+  local pid=$1 tries=$((${2:-20} * 10))
+  while pid_alive "$pid" && [ "$tries" -gt 0 ]; do
+    sleep 0.1
+    tries=$((tries - 1))
+  done
+  ! pid_alive "$pid"
+}
+
+kill_pid() {
+  local pid=$1
+  pid_alive "$pid" || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  wait_gone "$pid" 10 || { kill -KILL "$pid" 2>/dev/null || true; wait_gone "$pid" 5 || true; }
+}
+
+show_log() {
+  local file
+  for file in "$@"; do
+    [ -f "$file" ] || continue
+    printf -- '----- %s (last 40 lines) -----\n' "$file" >&2
+    tail -n 40 "$file" >&2
+  done
+}
+
+start_postgres() {
+  local dir=$RUN_DIR/postgres
+  mkdir -p "$dir"
+  is_root && chown postgres:postgres "$dir"
+  PG_DATA=$dir/data
+  as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
+    --no-sync >"$RUN_DIR/initdb.log" 2>&1 || { show_log "$RUN_DIR/initdb.log"; die "initdb failed"; }
+  # Durability is pointless for a throw-away cluster; many test databases need many connections.
+  local opts="-c listen_addresses=127.0.0.1 -p $PG_PORT -k $dir -c fsync=off"
+  opts+=" -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$dir/server.log" -o "$opts" -w -t 60 start \
+    >/dev/null || { show_log "$dir/server.log"; die "PostgreSQL did not start"; }
+}
+
+wait_postgres() {
+  local tries=300
+  until "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres; do
+    tries=$((tries - 1))
+    [ "$tries" -gt 0 ] || { show_log "$RUN_DIR/postgres/server.log"; die "PostgreSQL is not ready"; }
+    sleep 0.1
+  done
+}
+
+start_redis() {
+  local dir=$RUN_DIR/redis
+  mkdir -p "$dir"
+  REDIS_PIDFILE=$dir/redis.pid
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --pidfile "$REDIS_PIDFILE" --logfile "$dir/redis.log" --dir "$dir" </dev/null >/dev/null ||
+    { show_log "$dir/redis.log"; die "Redis did not start"; }
+}
+
+wait_redis() {
+  local tries=300
+  until [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; do
+    tries=$((tries - 1))
+    [ "$tries" -gt 0 ] || { show_log "$RUN_DIR/redis/redis.log"; die "Redis is not ready"; }
+    sleep 0.1
+  done
+}
+
+rabbitmqctl() { env "${RABBIT_ENV[@]}" "$RABBIT_BIN/rabbitmqctl" "$@"; }
+
+start_rabbitmq() {
+  RABBIT_DIR=$RUN_DIR/rabbitmq
+  mkdir -p "$RABBIT_DIR/home" "$RABBIT_DIR/mnesia" "$RABBIT_DIR/log"
+  printf '[].\n' >"$RABBIT_DIR/enabled_plugins"
+  : >"$RABBIT_DIR/rabbitmq-env.conf"
+  cat >"$RABBIT_DIR/rabbitmq.conf" <<'CONF'
+# Test broker: loopback only (ports come from the environment); guest may connect from loopback.
+disk_free_limit.absolute = 50MB
+log.console = false
+log.file.level = warning
+CONF
+  # The server and every CLI call share this cookie through HOME.
+  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$RABBIT_DIR/home/.erlang.cookie"
+  chmod 400 "$RABBIT_DIR/home/.erlang.cookie"
+
+  # Every path points into the run folder so nothing from /etc/rabbitmq or /var/lib/rabbitmq is
+  # read or written. CLI calls get port 0 for their own distribution listener: the default fixed
+  # range (35672-35682) could clash with another run or service.
+  RABBIT_ENV=(
+    "HOME=$RABBIT_DIR/home"
+    "RABBITMQ_NODENAME=rabbit@localhost"
+    "RABBITMQ_NODE_IP_ADDRESS=127.0.0.1"
+    "RABBITMQ_NODE_PORT=$AMQP_PORT"
+    "RABBITMQ_DIST_PORT=$DIST_PORT"
+    "ERL_EPMD_ADDRESS=127.0.0.1"
+    "ERL_EPMD_PORT=$EPMD_PORT"
+    "RABBITMQ_MNESIA_BASE=$RABBIT_DIR/mnesia"
+    "RABBITMQ_LOG_BASE=$RABBIT_DIR/log"
+    "RABBITMQ_PID_FILE=$RABBIT_DIR/rabbitmq.pid"
+    "RABBITMQ_ENABLED_PLUGINS_FILE=$RABBIT_DIR/enabled_plugins"
+    "RABBITMQ_CONFIG_FILE=$RABBIT_DIR/rabbitmq.conf"
+    "RABBITMQ_ADVANCED_CONFIG_FILE=$RABBIT_DIR/advanced.config"
+    "RABBITMQ_CONF_ENV_FILE=$RABBIT_DIR/rabbitmq-env.conf"
+    "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1}"
+    "RABBITMQ_CTL_DIST_PORT_MIN=0"
+    "RABBITMQ_CTL_DIST_PORT_MAX=0"
+  )
+
+  # Started here rather than by the Erlang VM so its PID is known: epmd outlives `rabbitmqctl stop`.
+  /usr/lib/erlang/bin/epmd -address 127.0.0.1 -port "$EPMD_PORT" </dev/null >"$RABBIT_DIR/epmd.log" 2>&1 &
+  EPMD_PID=$!
+  local tries=100
+  until /usr/lib/erlang/bin/epmd -port "$EPMD_PORT" -names >/dev/null 2>&1; do
+    tries=$((tries - 1))
+    if [ "$tries" -le 0 ] || ! pid_alive "$EPMD_PID"; then
+      show_log "$RABBIT_DIR/epmd.log"
+      die "epmd did not start"
+    fi
+    sleep 0.1
+  done
+
+  env "${RABBIT_ENV[@]}" "$RABBIT_BIN/rabbitmq-server" -detached \
+    </dev/null >"$RABBIT_DIR/startup.log" 2>&1 || { show_log "$RABBIT_DIR/startup.log"; die "RabbitMQ did not start"; }
+}
+
+wait_rabbitmq() {
+  local tries=1200 pidfile=$RABBIT_DIR/rabbitmq.pid
+  until (exec 3<>"/dev/tcp/127.0.0.1/$AMQP_PORT") 2>/dev/null; do
+    tries=$((tries - 1))
+    # The VM writes its PID file early in boot; if that process is gone, boot failed: say so now.
+    if [ "$tries" -le 0 ] || { [ -s "$pidfile" ] && ! pid_alive "$(tr -dc '0-9' <"$pidfile")"; }; then
+      show_log "$RABBIT_DIR/startup.log" "$RABBIT_DIR"/log/*.log
+      die "RabbitMQ is not listening on 127.0.0.1:$AMQP_PORT"
+    fi
+    sleep 0.1
+  done
+  rabbitmqctl -q await_startup --timeout 120 >/dev/null ||
+    { show_log "$RABBIT_DIR"/log/*.log; die "RabbitMQ did not finish starting"; }
+}
+
+create_rabbitmq_vhosts() {
+  local i vhosts=() defs="$RABBIT_DIR/definitions.json"
+  for i in $(seq 1 "$RABBIT_VHOST_COUNT"); do vhosts+=("builder-$i"); done
+  RABBIT_VHOSTS=$(IFS=,; echo "${vhosts[*]}")
+  # One import instead of 2 x 12 CLI calls, each of which boots an Erlang VM (about a second).
+  python3 - "$defs" "${vhosts[@]}" <<'PY'
+import json, sys
+path, vhosts = sys.argv[1], sys.argv[2:]
+json.dump({
+    "vhosts": [{"name": v} for v in vhosts],
+    "permissions": [{"user": "guest", "vhost": v, "configure": ".*", "write": ".*", "read": ".*"}
+                    for v in vhosts],
+}, open(path, "w"))
+PY
+  rabbitmqctl -q import_definitions "$defs" >/dev/null || die "could not create the RabbitMQ vhosts"
+}
+
+stop_rabbitmq() {
+  [ -n "$RABBIT_DIR" ] || return 0
+  local pid=""
+  [ -s "$RABBIT_DIR/rabbitmq.pid" ] && pid=$(tr -dc '0-9' <"$RABBIT_DIR/rabbitmq.pid")
+  if pid_alive "$pid"; then
+    timeout 60 env "${RABBIT_ENV[@]}" "$RABBIT_BIN/rabbitmqctl" -q stop >/dev/null 2>&1 || true
+    # stop returns once the broker has stopped; the VM itself exits a moment later.
+    wait_gone "$pid" 20 || kill_pid "$pid"
+  fi
+  kill_pid "$EPMD_PID"
+  # An epmd started by the Erlang VM itself (if ours had died) is found by the port it serves.
+  local proc
+  for proc in /proc/[0-9]*; do
+    [ "$(cat "$proc/comm" 2>/dev/null)" = epmd ] || continue
+    if tr '\0' '\n' <"$proc/environ" 2>/dev/null | grep -qx "ERL_EPMD_PORT=$EPMD_PORT" ||
+      tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -q -- "-port $EPMD_PORT "; then
+      kill_pid "${proc#/proc/}"
+    fi
+  done
+  RABBIT_DIR=""
+}
+
+stop_postgres() {
+  if [ -z "$PG_DATA" ] || [ ! -f "$PG_DATA/postmaster.pid" ]; then
+    PG_DATA=""
+    return 0
+  fi
+  local pid
+  pid=$(head -n 1 "$PG_DATA/postmaster.pid")
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+  wait_gone "$pid" 5 || kill_pid "$pid"
+  PG_DATA=""
+}
+
+stop_redis() {
+  if [ -n "$REDIS_PIDFILE" ] && [ -s "$REDIS_PIDFILE" ]; then
+    kill_pid "$(tr -dc '0-9' <"$REDIS_PIDFILE")"
+  fi
+  REDIS_PIDFILE=""
+}
+
+# Idempotent and best effort (always called as `cleanup || true`, which also switches off set -e
+# inside): runs before the closing line and again from the EXIT trap.
+cleanup() {
+  if pid_alive "$CHILD_PID"; then
+    kill -TERM -- "-$CHILD_PID" 2>/dev/null || true
+    wait_gone "$CHILD_PID" 15 || kill -KILL -- "-$CHILD_PID" 2>/dev/null || true
+  fi
+  CHILD_PID=""
+  stop_rabbitmq
+  stop_postgres
+  stop_redis
+  remove_policy_rc_d
+  if [ -n "$RUN_DIR" ] && [ -d "$RUN_DIR" ]; then
+    rm -rf "$RUN_DIR"
+  fi
+  RUN_DIR=""
+}
+
+# shellcheck disable=SC2317 # reached through the trap only
+on_exit() {
+  local rc=$?
+  trap - EXIT INT TERM
+  cleanup || true
+  exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Runs a long command in its own process group and waits for it interruptibly, so a TERM or INT
+# sent to this script stops it (and everything it started) before the servers go down.
+run_child() {
+  setsid "$@" </dev/null &
+  CHILD_PID=$!
+  local rc=0
+  wait "$CHILD_PID" || rc=$?
+  CHILD_PID=""
+  return "$rc"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Closing line
+# ---------------------------------------------------------------------------------------------
+
+summarize_trx() {
+  python3 - "$RESULTS_DIR" <<'PY'
+import glob, os, sys
+import xml.etree.ElementTree as ET
+ns = "{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}"
+passed = failed = skipped = 0
+for path in glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive=True):
+    for result in ET.parse(path).getroot().iter(ns + "UnitTestResult"):
+        outcome = result.get("outcome", "")
+        if outcome == "Passed":
+            passed += 1
+        elif outcome in ("Failed", "Error", "Timeout", "Aborted"):
+            failed += 1
+        else:
+            skipped += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+}
+
+# ---------------------------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------------------------
+
+install_system_packages
+install_npm_packages
+
+log "building (Release)"
+build_rc=0
+run_child dotnet build Builder.sln -c Release || build_rc=$?
+if [ "$build_rc" -ne 0 ]; then
+  cleanup || true
+  log "build failed (exit code $build_rc); no test ran"
+  exit "$build_rc"
+fi
+
+RUN_DIR=$(mktemp -d /tmp/builder-test.XXXXXXXX)
+chmod 711 "$RUN_DIR" # the postgres user must reach its folder inside
+read -r PG_PORT REDIS_PORT AMQP_PORT DIST_PORT EPMD_PORT <<<"$(free_ports 5)"
+[ -n "$EPMD_PORT" ] || die "could not find 5 free loopback ports"
+
+started=$SECONDS
+start_rabbitmq # slowest to boot: the others start while it does
+start_postgres
+start_redis
+wait_postgres
+wait_redis
+wait_rabbitmq
+create_rabbitmq_vhosts
+log "servers up in $((SECONDS - started)) s: PostgreSQL 127.0.0.1:$PG_PORT, Redis 127.0.0.1:$REDIS_PORT, RabbitMQ 127.0.0.1:$AMQP_PORT (run folder $RUN_DIR)"
+
+export BUILDER_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres"
+export BUILDER_TEST_REDIS="127.0.0.1:$REDIS_PORT"
+export BUILDER_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:$AMQP_PORT"
+export BUILDER_TEST_RABBITMQ_VHOSTS="$RABBIT_VHOSTS"
+export BUILDER_TEST_CHROMIUM="$CHROMIUM"
+
+rm -rf "$RESULTS_DIR"
+test_rc=0
+run_child dotnet test Builder.sln -c Release --no-build \
+  --logger "console;verbosity=normal" --logger trx --results-directory "$RESULTS_DIR" \
+  --blame-hang-timeout "$HANG_TIMEOUT" --blame-hang-dump-type mini \
+  "$@" || test_rc=$?
+
+stopping=$SECONDS
+cleanup || true
+log "servers stopped in $((SECONDS - stopping)) s"
+summary=$(summarize_trx)
+if [ "$test_rc" -ne 0 ] && [[ $summary == *" 0 failed,"* ]]; then
+  log "dotnet test exited with code $test_rc although no test result failed (crash, hang or bad arguments?)"
+fi
+echo "$summary"
+exit "$test_rc"
