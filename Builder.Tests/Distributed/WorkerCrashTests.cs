@@ -1,0 +1,49 @@
+using Builder.Tests.Support;
+
+namespace Builder.Tests.Distributed;
+
+[Collection(DistributedCollection.Name)]
+public sealed class WorkerCrashTests
+{
+    [Fact]
+    public async Task A_worker_killed_during_Build_is_replaced_and_every_feature_finishes_with_no_event_lost_or_duplicated()
+    {
+        await using var cluster = await DistributedBuilder.StartAsync(workers: 1);
+        var api = cluster.Admin();
+        var marker = Directory.CreateTempSubdirectory("builder-building-").FullName;
+        using var repository = TestRepository.CreateMakeProject(build: $"@touch {marker}/$$BUILDER_FEATURE_ID; sleep 3; echo build ok");
+        var repositoryId = await api.RegisterRepositoryAsync(repository.RemotePath);
+
+        var ids = await Task.WhenAll(Enumerable.Range(1, 4).Select(i =>
+            api.SubmitAsync(repositoryId, $"Survives a crash {i}", [BuilderApi.File("value.txt", "42\n", "replace"), BuilderApi.File($"crash/{i}.txt", $"{i}\n")])));
+
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (Directory.GetFiles(marker).Length < 2 && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Directory.GetFiles(marker).Length.ShouldBeGreaterThanOrEqualTo(2, $"builds never started\n{cluster.Logs}");
+
+        cluster.Workers[0].Crash();
+        var replacement = cluster.AddWorker();
+        await replacement.WaitHealthyAsync();
+
+        foreach (var id in ids)
+        {
+            var feature = await api.WaitForEndAsync(id, TimeSpan.FromMinutes(3));
+            feature["status"]!.GetValue<string>().ShouldBe("Completed", $"{feature.ToJsonString()}\n{cluster.Logs}");
+
+            var events = await api.EventsAsync(id);
+            events.Select(e => e!["sequence"]!.GetValue<long>()).ShouldBe(Enumerable.Range(1, events.Count).Select(i => (long)i));
+            var types = events.Select(e => (string)e!["type"]!).ToList();
+            foreach (var phase in new[] { "plan", "generate", "build", "verify", "deliver", "deploy", "healthcheck" })
+            {
+                events.Count(e => (string)e!["type"]! == "phase.started" && (string)e["phase"]! == phase).ShouldBe(1, $"{phase} started once");
+                events.Count(e => (string)e!["type"]! is "phase.completed" or "phase.skipped" && (string)e["phase"]! == phase).ShouldBe(1, $"{phase} ended once");
+            }
+
+            types.Count(t => t == "build.completed").ShouldBe(1);
+            types.Count(t => t == "push.completed").ShouldBe(1);
+            types.Count(t => t == "feature.completed").ShouldBe(1);
+            repository.RefUpdates((string)feature["branch"]!).ShouldBe(1);
+        }
+    }
+}
