@@ -1,0 +1,49 @@
+namespace Builder.Worker.Sandbox;
+
+/// <summary>
+/// Runs one command of a feature run (restore, build, test) isolated from the host: only the
+/// workspace (and the binds named in the request) is writable, and the network is reachable only
+/// when the request asks for it (dependency restore).
+/// </summary>
+public interface ISandbox
+{
+    /// <summary>"bubblewrap", "docker" or "process".</summary>
+    string Name { get; }
+
+    Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken cancellationToken, Action<string>? onLine = null);
+}
+
+/// <summary>What to run and within which limits.</summary>
+public sealed record SandboxRequest(string Command, string Workspace)
+{
+    /// <summary>Only dependency restore may reach the network.</summary>
+    public bool Network { get; init; }
+
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Host directories visible read-only inside (package caches during build and test).</summary>
+    public IReadOnlyList<string> ReadOnlyBinds { get; init; } = [];
+
+    /// <summary>Host directories writable inside besides the workspace (package caches during restore, the test report folder).</summary>
+    public IReadOnlyList<string> WritableBinds { get; init; } = [];
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(15);
+    public long MemoryBytes { get; init; } = 4L * 1024 * 1024 * 1024;
+    public int MaxProcesses { get; init; } = 512;
+    public int MaxOutputChars { get; init; } = 4 * 1024 * 1024;
+}
+
+/// <summary>
+/// How the command ended. <see cref="LimitHit"/> names the limit that stopped it ("timeout",
+/// "memory", "processes"), and <see cref="Notices"/> says what isolation could not be applied on
+/// this host (e.g. "cgroups unavailable: no memory limit") so the run's events can show it.
+/// </summary>
+public sealed record SandboxResult(int ExitCode, string Output, TimeSpan Duration)
+{
+    public string? LimitHit { get; init; }
+    public IReadOnlyList<string> Notices { get; init; } = [];
+    public bool TimedOut => LimitHit == "timeout";
+    public bool Succeeded => ExitCode == 0 && LimitHit is null;
+
+    public string Tail(int lines = 40) => string.Join('\n', Output.TrimEnd().Split('\n').TakeLast(lines));
+}
