@@ -25,6 +25,9 @@ public sealed class BuilderOptions
     [Required, ValidateObjectMembers]
     public RecoveryOptions Recovery { get; set; } = new();
 
+    [Required, ValidateObjectMembers]
+    public PipelineOptions Pipeline { get; set; } = new();
+
     public BootstrapOptions Bootstrap { get; set; } = new();
 }
 
@@ -61,6 +64,13 @@ public sealed class RecoveryOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed class PipelineOptions
+{
+    /// <summary>How often a failed Build or Verify goes back to Generate with its errors (agent-written changes only).</summary>
+    [Range(0, 10)]
+    public int MaxFixRounds { get; set; } = 2;
 }
 
 public sealed class BootstrapOptions

@@ -1,14 +1,14 @@
-using System.Text;
 using Builder.Api.Infrastructure;
 using Builder.Core;
 using Builder.Core.Domain;
+using Builder.Core.Policy;
 
 namespace Builder.Api.Apis;
 
 /// <summary>Checks a submitted draft before anything is stored: paths, modes, sizes, duplicates.</summary>
 public static class DraftValidation
 {
-    public static IReadOnlyList<DraftFile> Validate(DraftRequest? draft, LimitOptions limits, Validation validation)
+    public static IReadOnlyList<DraftFile> Validate(DraftRequest? draft, RepositorySettings settings, LimitOptions limits, Validation validation)
     {
         if (draft?.Files is not { Count: > 0 } files)
         {
@@ -32,10 +32,10 @@ public static class DraftValidation
                 continue;
             }
 
-            if (DraftPaths.Problem(file.Path) is { } problem)
-                validation.Add($"{field}.path", $"'{file.Path}' was refused: {problem}.");
-            else if (!seen.Add(file.Path!))
+            if (file.Path is not null && !seen.Add(file.Path))
                 validation.Add($"{field}.path", $"'{file.Path}' appears more than once in the draft.");
+            foreach (var violation in ChangePolicy.Check(file.Path ?? "", file.Mode is DraftFileMode.Delete ? null : file.Content, settings, limits))
+                validation.Add(violation.Rule is "path" or "allowed_paths" ? $"{field}.path" : $"{field}.content", $"'{file.Path}' was refused: {violation.Reason}.");
 
             if (file.Mode is null)
                 validation.Add($"{field}.mode", $"{field}.mode is required: add, replace or delete.");
@@ -43,9 +43,6 @@ public static class DraftValidation
                 validation.Add($"{field}.content", "A deleted file has no content; omit content.");
             else if (file.Mode is not DraftFileMode.Delete && file.Content is null)
                 validation.Add($"{field}.content", $"{field}.content is required for mode {file.Mode.ToString()!.ToLowerInvariant()}.");
-
-            if (file.Content is not null && Encoding.UTF8.GetByteCount(file.Content) is var bytes && bytes > limits.MaxFileBytes)
-                validation.Add($"{field}.content", $"'{file.Path}' is {bytes:N0} bytes; the limit is {limits.MaxFileBytes:N0} bytes per file.");
 
             if (file is { Path: not null, Mode: not null })
                 result.Add(new DraftFile(file.Path, file.Mode.Value, file.Content));

@@ -59,11 +59,12 @@ public static class FeatureViews
     /// <summary>Each phase's status in the current attempt, from phase.* events and the saga's position.</summary>
     static IReadOnlyList<PhaseView> PhaseViews(FeatureState? state, IReadOnlyList<FeatureEvent> events)
     {
-        var attempt = state?.Attempt ?? 1;
         var views = new List<PhaseView>();
         foreach (var phase in Phases.All)
         {
             var name = phase.Name();
+            // Fix rounds start new attempts at Generate; Plan keeps the attempt it last ran in.
+            var attempt = phase == Phase.Plan ? state?.PlanAttempt ?? 1 : state?.Attempt ?? 1;
             var mine = events.Where(e => e.Phase == name && e.Key.StartsWith($"{name}:{attempt}:", StringComparison.Ordinal)).ToList();
             var started = mine.FirstOrDefault(e => e.Type == EventTypes.PhaseStarted);
             var ended = mine.LastOrDefault(e => e.Type is EventTypes.PhaseCompleted or EventTypes.PhaseSkipped or EventTypes.PhaseFailed);

@@ -48,8 +48,6 @@ public static class FeaturesApi
             validation.Add("targetBranch", $"'{request.TargetBranch}' is not a valid branch name.");
         if (idempotencyKey is { Length: > 200 })
             validation.Add("Idempotency-Key", "The Idempotency-Key header is longer than 200 characters.");
-        var draft = DraftValidation.Validate(request.Draft, options.Value.Limits, validation);
-
         Repository? repository = null;
         if (request.RepositoryId is { } repositoryId && repositoryId != Guid.Empty)
         {
@@ -57,6 +55,8 @@ public static class FeaturesApi
             if (repository is null)
                 validation.Add("repositoryId", $"No repository {repositoryId} is registered in this tenant.");
         }
+
+        var draft = DraftValidation.Validate(request.Draft, repository?.Settings ?? new RepositorySettings(), options.Value.Limits, validation);
 
         if (!validation.IsValid)
             return validation.Problem();
@@ -78,6 +78,7 @@ public static class FeaturesApi
             TargetBranch = request.TargetBranch ?? repository.DefaultBranch,
             ApprovalMode = request.ApprovalMode ?? ApprovalMode.Auto,
             Draft = draft,
+            TestsRequired = request.TestsRequired ?? true,
             RequestedBy = http.User.Actor(),
             IdempotencyKey = idempotencyKey,
             RequestHash = requestHash,
@@ -99,7 +100,7 @@ public static class FeaturesApi
             title = feature.Title, repositoryId = feature.RepositoryId, targetBranch = feature.TargetBranch, approvalMode = feature.ApprovalMode,
             requestedBy = feature.RequestedBy, draftFiles = feature.Draft.Count,
         }, cancellationToken: cancellationToken);
-        await publisher.Publish(new FeatureRequested(feature.Id, tenantId, feature.ApprovalMode, feature.RequestedBy), cancellationToken);
+        await publisher.Publish(new FeatureRequested(feature.Id, tenantId, feature.ApprovalMode, feature.RequestedBy, feature.Author), cancellationToken);
 
         var accepted = new FeatureAccepted(feature.Id, FeatureStatus.Requested, StatusUrl(feature.Id));
         return TypedResults.Accepted(accepted.StatusUrl, accepted);
@@ -191,7 +192,7 @@ public static class FeaturesApi
 }
 
 public sealed record SubmitFeatureRequest(
-    Guid? RepositoryId, string? Title, string? Description, string? TargetBranch, ApprovalMode? ApprovalMode, DraftRequest? Draft);
+    Guid? RepositoryId, string? Title, string? Description, string? TargetBranch, ApprovalMode? ApprovalMode, DraftRequest? Draft, bool? TestsRequired = null);
 
 public sealed record DraftRequest(IReadOnlyList<DraftFileRequest>? Files);
 

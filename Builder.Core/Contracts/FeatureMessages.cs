@@ -5,7 +5,7 @@ namespace Builder.Core.Contracts;
 // Events published by the Api: what a person or agent asked for.
 
 /// <summary>A feature was submitted; starts its run.</summary>
-public sealed record FeatureRequested(Guid FeatureId, Guid TenantId, ApprovalMode ApprovalMode, string RequestedBy);
+public sealed record FeatureRequested(Guid FeatureId, Guid TenantId, ApprovalMode ApprovalMode, string RequestedBy, string Author = "draft");
 
 public sealed record FeatureApproved(Guid FeatureId, string By);
 

@@ -12,7 +12,8 @@ public interface IPhaseCommand
 
 public sealed record PlanFeature(Guid FeatureId, int Attempt, string? RevisionNotes) : IPhaseCommand;
 
-public sealed record GenerateChange(Guid FeatureId, int Attempt, string BaseCommit) : IPhaseCommand;
+/// <summary>Feedback is the failure of the previous round (compiler errors, failing tests) when the saga asks for a fix.</summary>
+public sealed record GenerateChange(Guid FeatureId, int Attempt, string BaseCommit, string? Feedback = null) : IPhaseCommand;
 
 public sealed record BuildChange(Guid FeatureId, int Attempt, string BaseCommit) : IPhaseCommand;
 

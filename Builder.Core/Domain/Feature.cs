@@ -15,6 +15,12 @@ public sealed class Feature
     public ApprovalMode ApprovalMode { get; set; }
     public IReadOnlyList<DraftFile> Draft { get; set; } = [];
 
+    /// <summary>False only when the requester says the change needs no test (docs, configuration); the test-integrity contract then accepts a change without one.</summary>
+    public bool TestsRequired { get; set; } = true;
+
+    /// <summary>"draft" when the change came with the request, "agent" when Builder's agent writes it.</summary>
+    public string Author => Draft.Count > 0 ? "draft" : "agent";
+
     /// <summary>Who asked for it: the API key's name.</summary>
     public required string RequestedBy { get; set; }
 

@@ -24,4 +24,10 @@ public sealed record RepositorySettings
 {
     public string? BuildCommand { get; init; }
     public string? TestCommand { get; init; }
+
+    /// <summary>Globs of the paths a change may write (e.g. "src/**"); empty allows every path.</summary>
+    public IReadOnlyList<string>? AllowedPaths { get; init; }
+
+    /// <summary>Overrides Builder:Limits:MaxFileBytes for this repository.</summary>
+    public int? MaxFileBytes { get; init; }
 }

@@ -13,6 +13,7 @@ public static class EventTypes
     public const string WorkspacePrepared = "workspace.prepared";
     public const string PlanGenerated = "plan.generated";
     public const string DraftApplied = "draft.applied";
+    public const string PolicyViolated = "policy.violated";
     public const string BuildCompleted = "build.completed";
     public const string BuildFailed = "build.failed";
     public const string TestsCompleted = "tests.completed";
@@ -32,4 +33,5 @@ public static class EventTypes
     public const string FeatureCompleted = "feature.completed";
     public const string FeatureFailed = "feature.failed";
     public const string FeatureResumed = "feature.resumed";
+    public const string FixRequested = "fix.requested";
 }

@@ -19,6 +19,17 @@ public sealed class FeatureState : SagaStateMachineInstance
     /// <summary>Incremented by each revision; phase messages of an older attempt are ignored.</summary>
     public int Attempt { get; set; } = 1;
 
+    /// <summary>The attempt in which Plan last ran; fix rounds start new attempts from Generate.</summary>
+    public int PlanAttempt { get; set; } = 1;
+
+    /// <summary>"draft" or "agent": only an agent can fix its change from a failure.</summary>
+    public string Author { get; set; } = "draft";
+
+    public int FixRounds { get; set; }
+
+    /// <summary>The failure the current Generate round must fix.</summary>
+    public string? Feedback { get; set; }
+
     public string? Phase { get; set; }
     public DateTime? PhaseStartedAt { get; set; }
     public string? Gate { get; set; }

@@ -2,6 +2,7 @@ using Builder.Core.Contracts;
 using Builder.Core.Domain;
 using Builder.Core.Events;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace Builder.Core.StateMachines;
 
@@ -11,11 +12,16 @@ namespace Builder.Core.StateMachines;
 /// </summary>
 public sealed class FeatureStateMachine : MassTransitStateMachine<FeatureState>
 {
-    readonly FeatureEventLog _events;
+    /// <summary>Failures an author can fix from their message: the compiler's errors, the failing tests, the broken contract.</summary>
+    public static readonly IReadOnlySet<string> FixableErrors = new HashSet<string> { "build_failed", "tests_failed", "integrity_violation", "policy_violation" };
 
-    public FeatureStateMachine(FeatureEventLog events)
+    readonly FeatureEventLog _events;
+    readonly int _maxFixRounds;
+
+    public FeatureStateMachine(FeatureEventLog events, IOptions<BuilderOptions> options)
     {
         _events = events;
+        _maxFixRounds = options.Value.Pipeline.MaxFixRounds;
         InstanceState(x => x.CurrentState);
 
         Event(() => Requested, x => x.CorrelateById(m => m.Message.FeatureId));
@@ -42,7 +48,9 @@ public sealed class FeatureStateMachine : MassTransitStateMachine<FeatureState>
                 {
                     ctx.Saga.TenantId = ctx.Message.TenantId;
                     ctx.Saga.ApprovalMode = ctx.Message.ApprovalMode;
+                    ctx.Saga.Author = ctx.Message.Author;
                     ctx.Saga.Attempt = 1;
+                    ctx.Saga.PlanAttempt = 1;
                     ctx.Saga.CreatedAt = DateTime.UtcNow;
                 })
                 .Then(ctx => Enter(ctx.Saga, Phase.Plan))
@@ -113,13 +121,32 @@ public sealed class FeatureStateMachine : MassTransitStateMachine<FeatureState>
                 .Then(ctx =>
                 {
                     ctx.Saga.Attempt++;
+                    ctx.Saga.PlanAttempt = ctx.Saga.Attempt;
+                    ctx.Saga.FixRounds = 0;
+                    ctx.Saga.Feedback = null;
                     ctx.Saga.RevisionNotes = ctx.Message.Notes;
                     ctx.Saga.BaseCommit = null;
                 })
                 .Then(ctx => Enter(ctx.Saga, Phase.Plan)).TransitionTo(Planning).ThenAsync(PublishPhaseCommand));
 
+        // The auto-fix hook: an author that can fix its change gets the failure back, a bounded number of times.
+        During(Building, Verifying,
+            When(PhaseFailed, ctx => ctx.Message.Attempt == ctx.Saga.Attempt && CanFix(ctx.Saga, ctx.Message))
+                .Then(ctx =>
+                {
+                    ctx.Saga.FixRounds++;
+                    ctx.Saga.Attempt++;
+                    ctx.Saga.Feedback = $"{ctx.Message.Phase} failed ({ctx.Message.ErrorCode}): {ctx.Message.Message}";
+                })
+                .ThenAsync(ctx => _events.AppendAsync(ctx.Saga.CorrelationId, ctx.Saga.TenantId, EventTypes.FixRequested,
+                    $"{EventTypes.FixRequested}:{ctx.Saga.Attempt}", new
+                    {
+                        round = ctx.Saga.FixRounds, of = _maxFixRounds, phase = ctx.Message.Phase, errorCode = ctx.Message.ErrorCode, message = ctx.Message.Message,
+                    }, ctx.Message.Phase, ctx.MessageId, ctx.CancellationToken))
+                .Then(ctx => Enter(ctx.Saga, Phase.Generate)).TransitionTo(Generating).ThenAsync(PublishPhaseCommand));
+
         During(new[] { Planning, Generating, Building, Verifying, Delivering, Deploying, CheckingHealth },
-            When(PhaseFailed, ctx => ctx.Message.Attempt == ctx.Saga.Attempt)
+            When(PhaseFailed, ctx => ctx.Message.Attempt == ctx.Saga.Attempt && !CanFix(ctx.Saga, ctx.Message))
                 .Then(ctx =>
                 {
                     ctx.Saga.ErrorCode = ctx.Message.ErrorCode;
@@ -185,6 +212,9 @@ public sealed class FeatureStateMachine : MassTransitStateMachine<FeatureState>
 
     static void Leave(FeatureState saga) => saga.Gate = null;
 
+    bool CanFix(FeatureState saga, PhaseFailed failure) =>
+        saga.Author == "agent" && saga.FixRounds < _maxFixRounds && FixableErrors.Contains(failure.ErrorCode);
+
     static bool IsTerminal(FeatureState saga) => FeatureStatus.IsTerminal(saga.CurrentState);
 
     async Task OpenGate<T>(BehaviorContext<FeatureState, T> ctx, string gate) where T : class
@@ -205,7 +235,7 @@ public sealed class FeatureStateMachine : MassTransitStateMachine<FeatureState>
     public static object PhaseCommand(FeatureState s) => s.Phase switch
     {
         "plan" => new PlanFeature(s.CorrelationId, s.Attempt, s.RevisionNotes),
-        "generate" => new GenerateChange(s.CorrelationId, s.Attempt, s.BaseCommit!),
+        "generate" => new GenerateChange(s.CorrelationId, s.Attempt, s.BaseCommit!, s.Feedback),
         "build" => new BuildChange(s.CorrelationId, s.Attempt, s.BaseCommit!),
         "verify" => new VerifyChange(s.CorrelationId, s.Attempt, s.BaseCommit!),
         "deliver" => new DeliverChange(s.CorrelationId, s.Attempt, s.BaseCommit!),

@@ -58,7 +58,7 @@ public sealed class RecoverySweeper(
         var unstartedBefore = now - TimeSpan.FromSeconds(15);
         var unstarted = await db.Features.AsNoTracking()
             .Where(f => f.CreatedAt < unstartedBefore && !db.FeatureStates.Any(s => s.CorrelationId == f.Id))
-            .Select(f => new FeatureRequested(f.Id, f.TenantId, f.ApprovalMode, f.RequestedBy))
+            .Select(f => new FeatureRequested(f.Id, f.TenantId, f.ApprovalMode, f.RequestedBy, f.Author))
             .ToListAsync(cancellationToken);
         foreach (var request in unstarted)
             await publisher.Publish(request, cancellationToken);

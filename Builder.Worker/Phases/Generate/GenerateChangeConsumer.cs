@@ -28,6 +28,13 @@ public sealed class GenerateChangeConsumer(PhaseServices services) : PhaseConsum
         if (files.Count == 0)
             throw new PhaseFailedException("empty_change", "The draft changes nothing: every file it writes already has that content.");
 
+        var violations = ChangeInspector.Inspect(workspace, files, run.Repository.Settings, Services.Options.Limits);
+        if (violations.Count > 0)
+        {
+            await run.RecordAsync(EventTypes.PolicyViolated, new { violations = violations.Select(v => new { v.Path, v.Rule, v.Reason }) });
+            throw new PhaseFailedException("policy_violation", $"The change breaks the repository's policy: {string.Join("; ", violations)}.");
+        }
+
         await run.StoreAsync(ArtifactNames.Change, "text/x-diff", diff);
         await Services.Workspaces.RememberAsync(run.Feature.Id, command.BaseCommit, diff, run.CancellationToken);
         await run.RecordAsync(EventTypes.DraftApplied, new { files, bytes = diff.Length });

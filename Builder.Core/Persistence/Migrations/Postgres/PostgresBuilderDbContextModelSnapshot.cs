@@ -156,6 +156,9 @@ namespace Builder.Core.Persistence.Migrations.Postgres
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("TestsRequired")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -306,6 +309,10 @@ namespace Builder.Core.Persistence.Migrations.Postgres
                     b.Property<int>("Attempt")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("BaseCommit")
                         .HasColumnType("text");
 
@@ -332,6 +339,12 @@ namespace Builder.Core.Persistence.Migrations.Postgres
                     b.Property<string>("FailedPhase")
                         .HasColumnType("text");
 
+                    b.Property<string>("Feedback")
+                        .HasColumnType("text");
+
+                    b.Property<int>("FixRounds")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Gate")
                         .HasColumnType("text");
 
@@ -340,6 +353,9 @@ namespace Builder.Core.Persistence.Migrations.Postgres
 
                     b.Property<DateTime?>("PhaseStartedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("PlanAttempt")
+                        .HasColumnType("integer");
 
                     b.Property<bool>("Retryable")
                         .HasColumnType("boolean");

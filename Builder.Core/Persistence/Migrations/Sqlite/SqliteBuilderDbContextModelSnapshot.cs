@@ -151,6 +151,9 @@ namespace Builder.Core.Persistence.Migrations.Sqlite
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("TestsRequired")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -299,6 +302,10 @@ namespace Builder.Core.Persistence.Migrations.Sqlite
                     b.Property<int>("Attempt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("BaseCommit")
                         .HasColumnType("TEXT");
 
@@ -325,6 +332,12 @@ namespace Builder.Core.Persistence.Migrations.Sqlite
                     b.Property<string>("FailedPhase")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Feedback")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FixRounds")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Gate")
                         .HasColumnType("TEXT");
 
@@ -333,6 +346,9 @@ namespace Builder.Core.Persistence.Migrations.Sqlite
 
                     b.Property<DateTime?>("PhaseStartedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("PlanAttempt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("Retryable")
                         .HasColumnType("INTEGER");

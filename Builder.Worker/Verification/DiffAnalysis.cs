@@ -1,0 +1,83 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Builder.Worker.Verification;
+
+/// <summary>An assertion line that left a test file without a replacement.</summary>
+public sealed record RemovedAssertion(string File, string Text);
+
+/// <summary>What a unified diff does to each file: paths touched, and assertions removed from test files.</summary>
+public static partial class DiffAnalysis
+{
+    public sealed record FileChange(string Path, bool Added, bool Deleted, IReadOnlyList<string> RemovedLines, IReadOnlyList<string> AddedLines);
+
+    public static IReadOnlyList<FileChange> Parse(byte[] diff)
+    {
+        var files = new List<FileChange>();
+        string? path = null;
+        bool added = false, deleted = false;
+        var removedLines = new List<string>();
+        var addedLines = new List<string>();
+
+        void Flush()
+        {
+            if (path is not null)
+                files.Add(new FileChange(path, added, deleted, [.. removedLines], [.. addedLines]));
+            path = null;
+            added = deleted = false;
+            removedLines.Clear();
+            addedLines.Clear();
+        }
+
+        foreach (var line in Encoding.UTF8.GetString(diff).Split('\n'))
+        {
+            if (line.StartsWith("diff --git ", StringComparison.Ordinal))
+            {
+                Flush();
+                var match = DiffHeader().Match(line);
+                path = match.Success ? match.Groups["b"].Value : line["diff --git ".Length..];
+            }
+            else if (line.StartsWith("new file mode", StringComparison.Ordinal))
+                added = true;
+            else if (line.StartsWith("deleted file mode", StringComparison.Ordinal))
+                deleted = true;
+            else if (line.StartsWith("---", StringComparison.Ordinal) || line.StartsWith("+++", StringComparison.Ordinal))
+                continue;
+            else if (line.StartsWith('-'))
+                removedLines.Add(line[1..]);
+            else if (line.StartsWith('+'))
+                addedLines.Add(line[1..]);
+        }
+
+        Flush();
+        return files;
+    }
+
+    /// <summary>
+    /// Assertions removed from test files that existed before: per file, the assertion lines removed
+    /// beyond those added back. Rewording an assertion keeps the count; dropping one does not.
+    /// </summary>
+    public static IReadOnlyList<RemovedAssertion> RemovedAssertions(IReadOnlyList<FileChange> files, Func<string, bool> isTestFile)
+    {
+        var removed = new List<RemovedAssertion>();
+        foreach (var file in files.Where(f => !f.Added && isTestFile(f.Path)))
+        {
+            var gone = file.RemovedLines.Where(IsAssertion).Select(l => l.Trim()).ToList();
+            var back = file.AddedLines.Count(IsAssertion);
+            var excess = gone.Count - back;
+            if (excess > 0)
+                removed.AddRange(gone.Where(g => !file.AddedLines.Any(a => a.Trim() == g)).Take(excess).Select(g => new RemovedAssertion(file.Path, g)));
+        }
+
+        return removed;
+    }
+
+    public static bool IsAssertion(string line) => Assertion().IsMatch(line) && !line.TrimStart().StartsWith("//") && !line.TrimStart().StartsWith('#');
+
+    [GeneratedRegex(@"^diff --git a/(?<a>.+) b/(?<b>.+)$")]
+    private static partial Regex DiffHeader();
+
+    // xunit/NUnit/MSTest Assert.*, Shouldly/FluentAssertions, JS expect/assert, Python assert/self.assert*, Go testing and testify.
+    [GeneratedRegex(@"(\bAssert\.\w+|\.Should(Be|NotBe|Contain|Throw|Equal|Match)?\w*\(|\bexpect\(|\bassert\b|\bassert\w*\(|\bself\.assert\w+|\bpytest\.raises|\bt\.(Error|Errorf|Fatal|Fatalf|Fail|FailNow)\b|\brequire\.\w+|\bassert\.\w+)")]
+    private static partial Regex Assertion();
+}
