@@ -1,3 +1,4 @@
+using System.Reflection;
 using Builder.Web.Components.Features;
 using Builder.Web.Components.Layout;
 using Builder.Web.Components.Pages;
@@ -49,7 +50,7 @@ public sealed class SignInSpecs
         var home = circuit.SignIn();
 
         home.WaitForAssertion(() => home.Find("h1#board-title").TextContent.ShouldBe("Features"), WebHarness.Patience);
-        header.WaitForAssertion(() => header.Find(".tenant").TextContent.ShouldContain(FakeBuilderApi.TenantName));
+        header.WaitForAssertion(() => header.Find(".tenant").TextContent.ShouldContain(FakeBuilderApi.TenantName), WebHarness.Patience);
         header.Find(".key-name").TextContent.ShouldContain(FakeBuilderApi.KeyName);
         services.GetRequiredService<ApiSession>().Me!.TenantName.ShouldBe(FakeBuilderApi.TenantName);
         web.Api.Requests.ShouldContain(r => r.Path == "/api/features" && r.Authorization == $"Bearer {FakeBuilderApi.Key}");
@@ -78,13 +79,17 @@ public sealed class SignInSpecs
 
         var home = circuit.SignIn();
 
-        home.WaitForAssertion(() => home.FindAll("h1#board-title").Count.ShouldBe(1), WebHarness.Patience);
-        var headingRef = home.Find("h1#board-title").GetAttribute("blazor:elementReference");
-        home.WaitForAssertion(() =>
+        home.WaitForAssertion(() => home.FindComponents<FeatureBoard>().Count.ShouldBe(1), WebHarness.Patience);
+        var board = home.FindComponent<FeatureBoard>();
+        // bUnit's markup does not reliably carry element reference ids, so read the heading's
+        // reference from the component itself.
+        var heading = (ElementReference)typeof(FeatureBoard).GetField("heading", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(board.Instance)!;
+        board.WaitForAssertion(() =>
         {
             var lastFocus = circuit.JSInterop.Invocations.Last(i => i.Identifier.Contains("focus", StringComparison.OrdinalIgnoreCase));
-            ((ElementReference)lastFocus.Arguments[0]!).Id.ShouldBe(headingRef);
-        });
+            ((ElementReference)lastFocus.Arguments[0]!).Id.ShouldBe(heading.Id);
+        }, WebHarness.Patience);
+        heading.Id.ShouldNotBeNullOrEmpty();
     }
 
     [Fact]
@@ -95,18 +100,24 @@ public sealed class SignInSpecs
         var header = circuit.Render<SessionBar>();
         var home = circuit.SignIn();
         home.WaitForAssertion(() => home.FindComponents<FeatureBoard>().Count.ShouldBe(1), WebHarness.Patience);
+        header.WaitForAssertion(() => header.Find("button").TextContent.ShouldBe("Sign out"), WebHarness.Patience);
 
         header.Find("button").Click();
 
         home.WaitForAssertion(() => home.FindAll("#api-key").Count.ShouldBe(1));
-        header.FindAll(".tenant").ShouldBeEmpty();
+        header.WaitForAssertion(() => header.FindAll(".tenant").ShouldBeEmpty(), WebHarness.Patience);
         var session = services.GetRequiredService<ApiSession>();
         session.IsSignedIn.ShouldBeFalse();
-        var before = web.Api.Requests.Count;
         var refused = await Should.ThrowAsync<BuilderApiException>(() =>
-            services.GetRequiredService<BuilderApiClient>().GetFeaturesAsync(new FeatureQuery()));
+            services.GetRequiredService<BuilderApiClient>().GetFeaturesAsync(new FeatureQuery(Page: 7)));
         refused.StatusCode.ShouldBe(401);
-        web.Api.Requests.Count.ShouldBe(before);
+        web.Api.Requests.ShouldNotContain(r => r.Query.Contains("page=7"));
+
+        // A refresh may have been on the wire at the click; after that the board has stopped.
+        await Task.Delay(500);
+        var settled = web.Api.Requests.Count;
+        await Task.Delay(500);
+        web.Api.Requests.Count.ShouldBe(settled);
     }
 
     [Fact]
