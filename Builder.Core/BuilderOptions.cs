@@ -29,6 +29,31 @@ public sealed class BuilderOptions
     public PipelineOptions Pipeline { get; set; } = new();
 
     public BootstrapOptions Bootstrap { get; set; } = new();
+
+    /// <summary>Builder's public address (e.g. https://builder.example.com), used to link a pull request to its run.</summary>
+    [Url]
+    public string? PublicUrl { get; set; }
+
+    [Required]
+    public GitOptions Git { get; set; } = new();
+}
+
+public sealed class GitOptions
+{
+    /// <summary>
+    /// git's url.&lt;with&gt;.insteadOf: fetch and push a repository through another URL (a mirror, a
+    /// proxy, a local copy) while the repository keeps its canonical URL for its host's API.
+    /// </summary>
+    public List<UrlRewrite> UrlRewrites { get; set; } = [];
+}
+
+public sealed class UrlRewrite
+{
+    [Required]
+    public string Prefix { get; set; } = "";
+
+    [Required]
+    public string ReplaceWith { get; set; } = "";
 }
 
 public sealed class LimitOptions

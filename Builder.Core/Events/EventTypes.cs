@@ -21,6 +21,9 @@ public static class EventTypes
     public const string VerificationFailed = "verification.failed";
     public const string CommitCreated = "commit.created";
     public const string PushCompleted = "push.completed";
+    public const string PullRequestOpened = "pull_request.opened";
+    public const string PullRequestUpdated = "pull_request.updated";
+    public const string PullRequestSkipped = "pull_request.skipped";
     public const string DeploySkipped = "deploy.skipped";
     public const string HealthCheckSkipped = "healthcheck.skipped";
 
@@ -33,5 +36,6 @@ public static class EventTypes
     public const string FeatureCompleted = "feature.completed";
     public const string FeatureFailed = "feature.failed";
     public const string FeatureResumed = "feature.resumed";
+    public const string RetryRequested = "retry.requested";
     public const string FixRequested = "fix.requested";
 }

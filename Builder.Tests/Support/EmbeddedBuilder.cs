@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Builder.Tests.Support;
 
@@ -10,9 +11,16 @@ namespace Builder.Tests.Support;
 /// The Api in embedded topology, hosted in the test process: SQLite file, in-memory transport, the
 /// worker in the same process — exactly what <c>dotnet run --project Builder.AppHost</c> runs.
 /// </summary>
-public sealed class EmbeddedBuilder : WebApplicationFactory<Builder.Api.ApiEntryPoint>
+public sealed class EmbeddedBuilder(IReadOnlyDictionary<string, string?>? settings) : WebApplicationFactory<Builder.Api.ApiEntryPoint>
 {
     public const string AdminKey = "bld-test-admin-key-0123456789";
+
+    public EmbeddedBuilder() : this(null)
+    {
+    }
+
+    /// <summary>Every log line the app wrote, to prove what never appears in logs.</summary>
+    public CapturedLogs Logs { get; } = new();
 
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("builder-embedded-").FullName;
 
@@ -25,6 +33,9 @@ public sealed class EmbeddedBuilder : WebApplicationFactory<Builder.Api.ApiEntry
         builder.UseSetting("Builder:Worker:CommandTimeout", "00:02:00");
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Warning");
         builder.UseSetting("Logging:LogLevel:MassTransit", "Warning");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     public BuilderApi Admin() => BuilderApi.WithKey(CreateClient(), AdminKey);
