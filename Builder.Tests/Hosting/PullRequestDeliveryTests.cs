@@ -33,7 +33,7 @@ public sealed class PullRequestDeliveryTests : IAsyncLifetime
         settings["Builder:Git:UrlRewrites:0:Prefix"] = GitHubUrl;
         settings["Builder:Git:UrlRewrites:0:ReplaceWith"] = _repository.RemotePath;
         settings["Builder:PublicUrl"] = "https://builder.example.com";
-        _builder = new EmbeddedBuilder(settings);
+        _builder = EmbeddedBuilder.With(settings);
     }
 
     [Fact]

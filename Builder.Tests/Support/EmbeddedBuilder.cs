@@ -11,13 +11,21 @@ namespace Builder.Tests.Support;
 /// The Api in embedded topology, hosted in the test process: SQLite file, in-memory transport, the
 /// worker in the same process — exactly what <c>dotnet run --project Builder.AppHost</c> runs.
 /// </summary>
-public sealed class EmbeddedBuilder(IReadOnlyDictionary<string, string?>? settings) : WebApplicationFactory<Builder.Api.ApiEntryPoint>
+public sealed class EmbeddedBuilder : WebApplicationFactory<Builder.Api.ApiEntryPoint>
 {
     public const string AdminKey = "bld-test-admin-key-0123456789";
 
-    public EmbeddedBuilder() : this(null)
+    readonly IReadOnlyDictionary<string, string?>? _settings;
+
+    // xunit class fixtures need exactly one public constructor; tests with settings use With().
+    public EmbeddedBuilder()
     {
     }
+
+    EmbeddedBuilder(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
+
+    /// <summary>An embedded Builder with extra configuration (keys like "Builder:Worker:MaxConcurrentRuns").</summary>
+    public static EmbeddedBuilder With(IReadOnlyDictionary<string, string?> settings) => new(settings);
 
     /// <summary>Every log line the app wrote, to prove what never appears in logs.</summary>
     public CapturedLogs Logs { get; } = new();
@@ -33,7 +41,7 @@ public sealed class EmbeddedBuilder(IReadOnlyDictionary<string, string?>? settin
         builder.UseSetting("Builder:Worker:CommandTimeout", "00:02:00");
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Warning");
         builder.UseSetting("Logging:LogLevel:MassTransit", "Warning");
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in _settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
