@@ -49,6 +49,11 @@ public sealed class TempWorkspace : IDisposable
 /// <summary>What running a repository's three commands produced.</summary>
 public sealed record ToolchainRunResult(ToolchainCommands Commands, int? RestoreExit, int? BuildExit, int TestExit, string Output, IReadOnlyList<TestCaseResult> Results)
 {
+    /// <summary>The ids found, sorted and joined, to compare with <see cref="Ids(string[])"/>.</summary>
+    public string Ids() => Ids([.. Results.Select(r => r.Id)]);
+
+    public static string Ids(params string[] ids) => string.Join(" | ", ids.Order(StringComparer.Ordinal));
+
     public TestCaseResult Test(string id) =>
         Results.SingleOrDefault(r => r.Id == id) ?? throw new ShouldAssertException($"no result '{id}' among: {string.Join(" | ", Results.Select(r => r.Id))}\n{Output}");
 }
