@@ -133,7 +133,7 @@ public class DetectionTests
     {
         using var ws = new TempWorkspace().With("package.json", """{ "scripts": { "test": "jest" } }""").With("package-lock.json", "{}");
 
-        CommandDetector.Detect(ws.Path, None).Restore.ShouldBe("npm ci --no-audit --no-fund");
+        CommandDetector.Detect(ws.Path, None).Restore.ShouldBe("npm ci --no-audit --no-fund || npm install --no-audit --no-fund --no-package-lock");
     }
 
     [Theory]
@@ -267,9 +267,26 @@ public class DetectionTests
     {
         using var ws = new TempWorkspace();
         foreach (var file in new[] { first, second, third }.OfType<string>())
-            ws.With(file, file == "Makefile" ? "test:\n\t@true\n" : file.EndsWith(".json") ? "{}" : file.EndsWith("proj") ? "<Project />" : "module m\n");
+            ws.With(file, file switch
+            {
+                "Makefile" => "test:\n\t@true\n",
+                "package.json" => """{ "scripts": { "test": "jest" } }""",
+                "App.csproj" => "<Project />",
+                _ => "module m\n",
+            });
 
         CommandDetector.Detect(ws.Path, None).Toolchain.ShouldBe(expected);
+    }
+
+    [Fact]
+    public void A_package_json_that_only_carries_tooling_does_not_hide_the_python_tests()
+    {
+        using var ws = new TempWorkspace()
+            .With("package.json", """{ "devDependencies": { "prettier": "3.0.0" }, "scripts": { "format": "prettier -w ." } }""")
+            .With("setup.py", "from setuptools import setup\nsetup(name='calc')\n")
+            .With("tests/test_calc.py", "def test_a():\n    assert True\n");
+
+        CommandDetector.Detect(ws.Path, None).Toolchain.ShouldBe("python");
     }
 
     [Fact]
@@ -348,13 +365,16 @@ public class DetectionTests
     }
 
     [Fact]
-    public void Report_paths_from_the_settings_are_read()
+    public void Report_paths_from_the_settings_are_read_when_this_run_wrote_them()
     {
-        using var ws = new TempWorkspace().With("out/reports/TEST-calc.xml",
-            """<testsuite name="calc"><testcase classname="com.acme.CalcTest" name="adds"/><testcase classname="com.acme.CalcTest" name="fails"><failure message="expected 5"/></testcase></testsuite>""");
+        using var ws = new TempWorkspace()
+            .With("out/reports/TEST-calc.xml",
+                """<testsuite name="calc"><testcase classname="com.acme.CalcTest" name="adds"/><testcase classname="com.acme.CalcTest" name="fails"><failure message="expected 5"/></testcase></testsuite>""")
+            .With("out/old/TEST-old.xml", """<testsuite name="old"><testcase classname="com.acme.Old" name="gone"/></testsuite>""");
+        File.SetLastWriteTimeUtc(Path.Combine(ws.Path, "out/old/TEST-old.xml"), DateTime.UtcNow.AddHours(-1));
         var commands = new ToolchainCommands("unknown", null, null, "./gradlew test", "settings") { TestReportPaths = ["out/**/TEST-*.xml"] };
 
-        var results = CommandDetector.ReadResults(commands, ws.Reports, ws.Path, testExitCode: 1);
+        var results = CommandDetector.ReadResults(commands, ws.Reports, ws.Path, testExitCode: 1, testStartedUtc: DateTime.UtcNow.AddMinutes(-1));
 
         results.Select(r => (r.Id, r.Outcome)).ShouldBe([("com.acme.CalcTest.adds", TestOutcome.Passed), ("com.acme.CalcTest.fails", TestOutcome.Failed)]);
     }

@@ -42,11 +42,28 @@ public static class CommandDetector
         }
         else
         {
-            detected = toolchains.FirstOrDefault(t => t.Detect(workspace))?.Commands(workspace, settings)
-                       ?? ToolchainCommands.None("nothing detected");
+            detected = FirstThatTests(workspace, settings, toolchains);
         }
 
         return ApplySettings(detected, settings);
+    }
+
+    /// <summary>
+    /// The first detected toolchain that has a test command, else the first detected one: a Python
+    /// project whose package.json only carries formatters and commit hooks is a Python project.
+    /// </summary>
+    static ToolchainCommands FirstThatTests(string workspace, RepositorySettings settings, IReadOnlyList<IToolchain> toolchains)
+    {
+        ToolchainCommands? first = null;
+        foreach (var toolchain in toolchains.Where(t => t.Detect(workspace)))
+        {
+            var commands = toolchain.Commands(workspace, settings);
+            if (commands.Test is not null)
+                return commands;
+            first ??= commands;
+        }
+
+        return first ?? ToolchainCommands.None("nothing detected");
     }
 
     /// <summary>Commands, variables and report paths from the settings replace or extend the detected ones.</summary>
@@ -95,14 +112,21 @@ public static class CommandDetector
     /// JSON). When there is no report at all and the commands allow it, the test command's exit code
     /// stands for one test, <see cref="ToolchainCommands.ExitCodeTestId"/> ("make test").
     /// </summary>
-    public static IReadOnlyList<TestCaseResult> ReadResults(ToolchainCommands commands, string reportsDirectory, string workspace, int? testExitCode = null)
+    /// <param name="testStartedUtc">
+    /// When the test command started: report files in the workspace older than that are left over
+    /// (or committed) from another run and are not read.
+    /// </param>
+    public static IReadOnlyList<TestCaseResult> ReadResults(
+        ToolchainCommands commands, string reportsDirectory, string workspace, int? testExitCode = null, DateTime? testStartedUtc = null)
     {
         var reports = new List<IReadOnlyList<TestCaseResult>>();
         if (Find(commands.Toolchain) is { } toolchain)
             reports.Add(toolchain.ReadResults(reportsDirectory, workspace));
+        // File times have a coarse resolution on some file systems.
+        var notBefore = testStartedUtc?.AddSeconds(-2) ?? DateTime.MinValue;
         foreach (var glob in commands.TestReportPaths)
         {
-            foreach (var file in WorkspacePaths.Glob(workspace, glob).Order(StringComparer.Ordinal))
+            foreach (var file in WorkspacePaths.Glob(workspace, glob).Where(f => File.GetLastWriteTimeUtc(f) >= notBefore).Order(StringComparer.Ordinal))
                 reports.Add(ReadAny(file, workspace));
         }
 

@@ -30,6 +30,7 @@ public sealed partial class PythonToolchain : IToolchain
 
     public bool Detect(string workspace) =>
         Markers.Any(m => File.Exists(Path.Combine(workspace, m)))
+        || WorkspacePaths.Files(workspace, "test_*.py", 0).Any()
         || new[] { "tests", "test" }.Any(d => WorkspacePaths.Files(Path.Combine(workspace, d), "test_*.py", 3).Any());
 
     public ToolchainCommands Commands(string workspace, RepositorySettings settings)
@@ -83,7 +84,19 @@ public sealed partial class PythonToolchain : IToolchain
     static IEnumerable<string> TestFiles(string workspace) =>
         WorkspacePaths.Files(workspace, "test*.py", 4).Concat(WorkspacePaths.Files(workspace, "*_test.py", 4)).Take(200);
 
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (bool Found, DateTime At)> Probes = new();
+
+    /// <summary>Starting an interpreter takes a second or two (pyenv shims): the answer is kept a while.</summary>
     static bool ProbePytest(string python)
+    {
+        if (Probes.TryGetValue(python, out var known) && DateTime.UtcNow - known.At < TimeSpan.FromMinutes(10))
+            return known.Found;
+        var found = RunProbe(python);
+        Probes[python] = (found, DateTime.UtcNow);
+        return found;
+    }
+
+    static bool RunProbe(string python)
     {
         try
         {
