@@ -9,6 +9,7 @@ public static class EventTypes
     public const string PhaseSkipped = "phase.skipped";
     public const string PhaseFailed = "phase.failed";
     public const string Log = "log";
+    public const string SandboxNotice = "sandbox.notice";
 
     public const string WorkspacePrepared = "workspace.prepared";
     public const string PlanGenerated = "plan.generated";
