@@ -79,6 +79,14 @@ public sealed class WorkerOptions
     /// <summary>Wall-clock limit of one build or test command.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Memory one sandboxed command (with its children) may use, where the host lets cgroups enforce it.</summary>
+    [Range(16L * 1024 * 1024, 1L << 40)]
+    public long MemoryLimitBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>Processes one sandboxed command may have at once, where the host lets cgroups enforce it.</summary>
+    [Range(8, 100_000)]
+    public int MaxProcesses { get; set; } = 1024;
 }
 
 public sealed class RecoveryOptions

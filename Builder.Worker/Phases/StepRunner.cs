@@ -83,6 +83,8 @@ public sealed class StepRunner(ISandbox sandbox, PhaseServices services)
                 WritableBinds = writable,
                 ReadOnlyBinds = readOnly,
                 Timeout = services.Options.Worker.CommandTimeout,
+                MemoryBytes = services.Options.Worker.MemoryLimitBytes,
+                MaxProcesses = services.Options.Worker.MaxProcesses,
             }, run.CancellationToken, stream.Line);
         }
         finally

@@ -56,7 +56,10 @@ public sealed partial class PythonToolchain : IToolchain
             source = wantsPytest ? $"detected: pytest is not installed for {string.Join(", ", candidates)}; running unittest" : "detected: unittest";
         }
 
-        return new ToolchainCommands(Name, null, null, test, source)
+        // Python has no compiler, but a syntax error is a build failure, not a test failure: parse every
+        // module (without writing bytecode into the repository) before the tests run.
+        var build = $"{candidates[0]} -c \"import ast, pathlib, sys; [ast.parse(p.read_bytes(), str(p)) for p in pathlib.Path('.').rglob('*.py') if not any(part.startswith('.') or part in ('node_modules', 'venv', '__pycache__') for part in p.parts)]\"";
+        return new ToolchainCommands(Name, null, build, test, source)
         {
             Environment = new Dictionary<string, string>
             {

@@ -79,9 +79,12 @@ public sealed class VerifyChangeConsumer(PhaseServices services, StepRunner step
             await run.RecordAsync(EventTypes.VerificationFailed, new { reason = "tests failed", failing = failing.Select(t => t.Id) });
             var details = failing.Count > 0
                 ? $"{failing.Count} test(s) failed: " + string.Join("; ", failing.Take(10).Select(t => t.Message is null ? t.Id : $"{t.Id}: {Shorten(t.Message)}"))
-                : $"The test command failed ({StepRunner.Describe(onChange.Test!)}) though its report shows no failing test";
+                : "The report shows no failing test, but the test command failed";
+            // Name the contract's rules too: a test the change broke is a PASS_TO_PASS violation, not only a red test.
+            var rules = verdict.Violations.Where(v => v.Rule is TestIntegrity.PassToPassRule or TestIntegrity.FailToPassRule)
+                .Select(v => $"{v.Rule}: {v.Message}");
             throw new PhaseFailedException(onChange.Test is { TimedOut: true } ? "tests_timeout" : "tests_failed",
-                $"The tests failed: {commands.Test}\n{details}\n{onChange.Test?.Tail(20)}");
+                $"The tests failed ({StepRunner.Describe(onChange.Test!)}): {commands.Test}\n{details}\n{string.Join("\n", rules)}\n{onChange.Test?.Tail(20)}".Replace("\n\n", "\n"));
         }
 
         if (!verdict.Passed)
