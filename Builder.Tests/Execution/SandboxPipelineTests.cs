@@ -51,7 +51,7 @@ public sealed class SandboxPipelineTests : IAsyncLifetime
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var accepted = listener.AcceptTcpClientAsync();
 
-        var feature = await RunTestScriptAsync("Phones home", $"exec 3<>/dev/tcp/127.0.0.1/{port} && echo connected && exit 0\necho no network; exit 9\n");
+        var feature = await RunTestScriptAsync("Phones home", $"if bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port}'; then echo connected; exit 0; fi\necho no network; exit 9\n");
 
         Reason(feature).ShouldContain("exit code");
         (await _api.Http.GetStringAsync($"/api/features/{feature["id"]}/artifacts/test.log")).ShouldContain("no network");

@@ -42,6 +42,14 @@ public sealed class TestIntegrityPipelineTests(EmbeddedBuilder builder) : IClass
         var results = System.Text.Json.Nodes.JsonNode.Parse(await _api.Http.GetStringAsync($"/api/features/{feature["id"]}/artifacts/test-results.json"))!;
         results["verdict"]!["failToPass"]!.AsArray().Select(t => t!.GetValue<string>()).ShouldBe(["tests.test_mul.test_mul"]);
         results["summary"]!["passed"]!.GetValue<int>().ShouldBe(2);
+
+        var detail = await _api.FeatureAsync(feature["id"]!.GetValue<Guid>());
+        detail["tests"]!["passed"]!.GetValue<int>().ShouldBe(2);
+        detail["tests"]!["failed"]!.GetValue<int>().ShouldBe(0);
+        detail["tests"]!["integrityPassed"]!.GetValue<bool>().ShouldBeTrue();
+        var tests = System.Text.Json.Nodes.JsonNode.Parse(await _api.Http.GetStringAsync($"/api/features/{feature["id"]}/tests"))!;
+        tests["change"]!.AsArray().Select(t => (string)t!["id"]!).ShouldBe(["tests.test_calc.test_add", "tests.test_mul.test_mul"], ignoreOrder: true);
+        tests["base"]!.AsArray().Select(t => (string)t!["id"]!).ShouldBe(["tests.test_calc.test_add"]);
     }
 
     [Fact]
@@ -88,7 +96,7 @@ public sealed class TestIntegrityPipelineTests(EmbeddedBuilder builder) : IClass
     [Fact]
     public async Task A_change_with_no_test_is_refused_unless_tests_are_not_required()
     {
-        ShouldBeRefused(await RunAsync("No test", [Replace("calc.py", CalcWithMul)]), "NO_TEST", "add or change");
+        ShouldBeRefused(await RunAsync("No test", [Replace("calc.py", CalcWithMul)]), "NO_TEST", "adds or changes no test");
         (await RunAsync("No test needed", [Replace("calc.py", CalcWithMul)], testsRequired: false))["status"]!.GetValue<string>().ShouldBe("Completed");
     }
 
