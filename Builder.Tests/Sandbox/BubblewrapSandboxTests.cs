@@ -28,7 +28,8 @@ public sealed class BubblewrapSandboxTests(ITestOutputHelper log) : IDisposable
     async Task<SandboxResult> Run(string command, Func<SandboxRequest, SandboxRequest>? adjust = null, SandboxOptions? options = null)
     {
         var request = new SandboxRequest(command, _folders.Workspace) { Timeout = Generous };
-        var result = await SandboxFactory.Bubblewrap(options ?? WorkerOptions()).RunAsync(adjust is null ? request : adjust(request), CancellationToken.None);
+        using var sandbox = SandboxFactory.Bubblewrap(options ?? WorkerOptions());
+        var result = await sandbox.RunAsync(adjust is null ? request : adjust(request), CancellationToken.None);
         log.WriteLine($"exit {result.ExitCode}, limit {result.LimitHit ?? "none"}, {result.Duration.TotalMilliseconds:0} ms, notices: {string.Join("; ", result.Notices)}");
         log.WriteLine(result.Tail(15));
         return result;
@@ -43,6 +44,27 @@ public sealed class BubblewrapSandboxTests(ITestOutputHelper log) : IDisposable
         result.Output.ShouldContain(_folders.Workspace);
         result.Output.ShouldContain("to-stderr");
         File.ReadAllText(Path.Combine(_folders.Workspace, "made.txt")).ShouldBe("made\n");
+    }
+
+    [Fact]
+    public async Task A_run_outlives_the_thread_that_started_it()
+    {
+        // bubblewrap's parent-death signal follows the thread that forked it, and thread-pool
+        // threads come and go: the run must not die with whichever thread started it.
+        using var sandbox = SandboxFactory.Bubblewrap(WorkerOptions());
+        Task<SandboxResult>? running = null;
+        var starter = new Thread(() =>
+        {
+            running = sandbox.RunAsync(new SandboxRequest("sleep 1; echo survived", _folders.Workspace) { Timeout = Generous }, CancellationToken.None);
+            Thread.Sleep(300);
+        });
+        starter.Start();
+        starter.Join();
+
+        var result = await running!;
+
+        result.Succeeded.ShouldBeTrue($"exit {result.ExitCode}: {result.Output}");
+        result.Output.ShouldContain("survived");
     }
 
     [Fact]
@@ -235,21 +257,25 @@ public sealed class BubblewrapSandboxTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
-    public async Task Cancellation_kills_the_tree_and_removes_the_runs_cgroups()
+    public async Task Cancellation_kills_the_tree_and_empties_the_runs_cgroups()
     {
         var marker = $"1000.{Random.Shared.Next(100_000, 999_999)}";
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         var request = new SandboxRequest($"sleep {marker} & sleep {marker}", _folders.Workspace) { Timeout = Generous };
 
-        await Should.ThrowAsync<OperationCanceledException>(() => SandboxFactory.Bubblewrap().RunAsync(request, cancel.Token));
+        using (var sandbox = SandboxFactory.Bubblewrap())
+            await Should.ThrowAsync<OperationCanceledException>(() => sandbox.RunAsync(request, cancel.Token));
 
         await WaitUntil(() => SandboxFactory.ProcessesWith(marker).Count == 0, TimeSpan.FromSeconds(5));
         SandboxFactory.ProcessesWith(marker).ShouldBeEmpty();
+        // Spare cgroups (made ahead, empty) may remain; none may hold a process.
         foreach (var controller in new[] { "memory", "pids" })
         {
             var (parent, _) = CgroupHierarchy.ParentFolder(controller, new SandboxOptions().CgroupParent);
-            if (parent is not null && Directory.Exists(parent))
-                Directory.GetDirectories(parent).ShouldBeEmpty($"leftover {controller} cgroups");
+            if (parent is null || !Directory.Exists(parent))
+                continue;
+            foreach (var cgroup in Directory.GetDirectories(parent))
+                File.ReadAllText(Path.Combine(cgroup, "cgroup.procs")).ShouldBeEmpty($"processes left in {cgroup}");
         }
     }
 
@@ -286,7 +312,8 @@ public sealed class BubblewrapSandboxTests(ITestOutputHelper log) : IDisposable
         using var underTmp = new SandboxTestFolders(Path.GetTempPath());
         var request = new SandboxRequest("echo hi > out.txt; ls /tmp", underTmp.Workspace) { Timeout = Generous };
 
-        var result = await SandboxFactory.Bubblewrap().RunAsync(request, CancellationToken.None);
+        using var sandbox = SandboxFactory.Bubblewrap();
+        var result = await sandbox.RunAsync(request, CancellationToken.None);
 
         result.Succeeded.ShouldBeTrue(result.Output);
         File.ReadAllText(Path.Combine(underTmp.Workspace, "out.txt")).ShouldBe("hi\n");
@@ -307,10 +334,31 @@ public sealed class BubblewrapSandboxTests(ITestOutputHelper log) : IDisposable
         Git(mirror, "worktree", "add", "--quiet", workspace, "main");
 
         var request = new SandboxRequest($"git log -1 --format=%s; cat '{_folders.SecretFile}'; true", workspace) { Timeout = Generous };
-        var result = await SandboxFactory.Bubblewrap(WorkerOptions()).RunAsync(request, CancellationToken.None);
+        using var sandbox = SandboxFactory.Bubblewrap(WorkerOptions());
+        var result = await sandbox.RunAsync(request, CancellationToken.None);
 
         result.Output.ShouldContain("first commit");
         result.Output.ShouldNotContain(SandboxTestFolders.SecretText);
+    }
+
+    [Fact]
+    public async Task A_rewritten_dot_git_file_cannot_expose_another_host_folder()
+    {
+        // An earlier command (restore) rewrote .git: once to the data folder itself, once to a
+        // worktree folder whose link back names another workspace.
+        var fakeWorktree = Path.Combine(_folders.DataDirectory, "worktrees", "x");
+        Directory.CreateDirectory(Path.Combine(_folders.DataDirectory, "objects"));
+        Directory.CreateDirectory(fakeWorktree);
+        File.WriteAllText(Path.Combine(fakeWorktree, "gitdir"), "/elsewhere/.git\n");
+
+        foreach (var target in new[] { _folders.DataDirectory, fakeWorktree })
+        {
+            File.WriteAllText(Path.Combine(_folders.Workspace, ".git"), $"gitdir: {target}\n");
+
+            var result = await Run($"cat '{_folders.SecretFile}'; true");
+
+            result.Output.ShouldNotContain(SandboxTestFolders.SecretText);
+        }
     }
 
     [Fact]

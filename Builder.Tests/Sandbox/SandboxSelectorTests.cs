@@ -14,6 +14,7 @@ public sealed class SandboxSelectorTests
     public async Task Auto_picks_bubblewrap_where_it_works()
     {
         var sandbox = await SandboxFactory.Selector(new SandboxOptions()).SelectAsync();
+        (sandbox as IDisposable)?.Dispose();
 
         sandbox.Name.ShouldBe("bubblewrap");
     }

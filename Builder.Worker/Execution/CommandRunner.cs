@@ -66,7 +66,7 @@ public sealed class CommandRunner(ILogger<CommandRunner> logger)
         using var process = new Process { StartInfo = psi };
         process.OutputDataReceived += (_, e) => Receive(e.Data);
         process.ErrorDataReceived += (_, e) => Receive(e.Data);
-        process.Start();
+        await ProcessLauncher.StartAsync(process);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         // Not awaited: a child that never reads must still meet its timeout.

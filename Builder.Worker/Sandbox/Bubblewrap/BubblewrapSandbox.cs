@@ -9,9 +9,22 @@ namespace Builder.Worker.Sandbox.Bubblewrap;
 /// per-run cgroup v1 memory and pids cgroups. A limit the kernel enforced ends the run at once:
 /// after an OOM kill or a refused fork the rest of a build only produces confusing errors.
 /// </summary>
-public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOptions> options, ILogger<BubblewrapSandbox> logger) : ISandbox
+public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOptions> options, ILogger<BubblewrapSandbox> logger) : ISandbox, IDisposable
 {
     static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(200);
+
+    readonly CgroupSpares? _spares = SparesFor(options.Value, logger);
+
+    static CgroupSpares? SparesFor(SandboxOptions settings, ILogger logger)
+    {
+        if (!settings.UseCgroups)
+            return null;
+        var spares = new CgroupSpares(settings.CgroupParent, logger);
+        spares.Replenish(); // so the first command after start already finds a warm pair
+        return spares;
+    }
+
+    public void Dispose() => _spares?.Dispose();
 
     // Runs as the first process of the run: joins the cgroups before anything can fork, makes the
     // run the host OOM killer's first choice, then becomes bubblewrap. Arguments: cgroup.procs
@@ -34,7 +47,7 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
         request = settings.Clamp(request);
         var plan = BubblewrapPlan.For(request, settings.HiddenPaths, settings.ReadOnlyPaths, settings.SearchPath);
         var cgroups = settings.UseCgroups
-            ? RunCgroups.Create(settings.CgroupParent, Guid.NewGuid().ToString("N"), request.MemoryBytes, request.MaxProcesses, logger)
+            ? RunCgroups.Create(settings.CgroupParent, request.MemoryBytes, request.MaxProcesses, logger, _spares)
             : RunCgroups.None("cgroups are switched off (UseCgroups=false): no memory or process-count limit");
         var notices = plan.Notices.Concat(cgroups.Notices).ToList();
 
@@ -60,6 +73,7 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
         {
             await StopAsync(watching, watch);
             cgroups.Remove();
+            _spares?.Replenish();
         }
     }
 
@@ -133,6 +147,7 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
             Timeout = TimeSpan.FromSeconds(30),
         };
         var result = await runner.RunAsync(spec, cancellationToken);
-        return result.Succeeded ? null : $"bubblewrap cannot create its namespaces here: {result.Tail(3).Trim()}";
+        return result.Succeeded ? null
+            : $"bubblewrap cannot create its namespaces here (exit {result.ExitCode}{(result.TimedOut ? ", timed out" : "")}): {result.Tail(3).Trim()}";
     }
 }

@@ -28,19 +28,48 @@ public sealed class RunCgroups
 
     public static RunCgroups None(params string[] notices) => new(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, null, null, notices);
 
+    /// <summary>Wraps existing cgroup folders (a spare, or one to remove).</summary>
+    public static RunCgroups Adopt(string? memory, string? pids, ILogger logger) =>
+        new(logger, memory is not null && Directory.Exists(memory) ? memory : null, pids is not null && Directory.Exists(pids) ? pids : null, []);
+
+    /// <summary>The run's cgroups: a prepared spare when one is ready, else new ones.</summary>
+    public static RunCgroups Create(string parent, long memoryBytes, int maxProcesses, ILogger logger, CgroupSpares? spares = null)
+    {
+        if (spares?.Take() is { } spare)
+        {
+            try
+            {
+                SetMemoryLimit(spare.Memory, memoryBytes);
+                SetProcessLimit(spare.Pids, maxProcesses);
+                return new RunCgroups(logger, spare.Memory, spare.Pids, []);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                logger.LogDebug(ex, "A spare cgroup could not be used; making new ones");
+                Adopt(spare.Memory, spare.Pids, logger).Remove();
+            }
+        }
+
+        return Create(parent, Guid.NewGuid().ToString("N"), memoryBytes, maxProcesses, logger);
+    }
+
+    static void SetMemoryLimit(string folder, long memoryBytes)
+    {
+        File.WriteAllText(Path.Combine(folder, "memory.limit_in_bytes"), memoryBytes.ToString());
+        // Without a memory+swap limit the overflow would go to swap instead of ending the run.
+        var memsw = Path.Combine(folder, "memory.memsw.limit_in_bytes");
+        if (File.Exists(memsw))
+            File.WriteAllText(memsw, memoryBytes.ToString());
+    }
+
+    static void SetProcessLimit(string folder, int maxProcesses) =>
+        File.WriteAllText(Path.Combine(folder, "pids.max"), maxProcesses.ToString());
+
     public static RunCgroups Create(string parent, string id, long memoryBytes, int maxProcesses, ILogger logger)
     {
         var notices = new List<string>();
-        var memory = CreateOne("memory", parent, id, notices, logger, folder =>
-        {
-            File.WriteAllText(Path.Combine(folder, "memory.limit_in_bytes"), memoryBytes.ToString());
-            // Without a memory+swap limit the overflow would go to swap instead of ending the run.
-            var memsw = Path.Combine(folder, "memory.memsw.limit_in_bytes");
-            if (File.Exists(memsw))
-                File.WriteAllText(memsw, memoryBytes.ToString());
-        });
-        var pids = CreateOne("pids", parent, id, notices, logger,
-            folder => File.WriteAllText(Path.Combine(folder, "pids.max"), maxProcesses.ToString()));
+        var memory = CreateOne("memory", parent, id, notices, logger, folder => SetMemoryLimit(folder, memoryBytes));
+        var pids = CreateOne("pids", parent, id, notices, logger, folder => SetProcessLimit(folder, maxProcesses));
         return new RunCgroups(logger, memory, pids, notices);
     }
 
