@@ -257,25 +257,29 @@ public sealed class BubblewrapSandboxTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
-    public async Task Cancellation_kills_the_tree_and_empties_the_runs_cgroups()
+    public async Task Cancellation_kills_the_tree_and_removes_the_runs_cgroups()
     {
         var marker = $"1000.{Random.Shared.Next(100_000, 999_999)}";
+        // A parent of its own: under the shared one, other workers' runs come and go.
+        var options = WorkerOptions();
+        options.CgroupParent = $"builder-test-{Guid.NewGuid():N}";
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         var request = new SandboxRequest($"sleep {marker} & sleep {marker}", _folders.Workspace) { Timeout = Generous };
 
-        using (var sandbox = SandboxFactory.Bubblewrap())
+        using (var sandbox = SandboxFactory.Bubblewrap(options))
             await Should.ThrowAsync<OperationCanceledException>(() => sandbox.RunAsync(request, cancel.Token));
 
         await WaitUntil(() => SandboxFactory.ProcessesWith(marker).Count == 0, TimeSpan.FromSeconds(5));
         SandboxFactory.ProcessesWith(marker).ShouldBeEmpty();
-        // Spare cgroups (made ahead, empty) may remain; none may hold a process.
         foreach (var controller in new[] { "memory", "pids" })
         {
-            var (parent, _) = CgroupHierarchy.ParentFolder(controller, new SandboxOptions().CgroupParent);
+            var (parent, _) = CgroupHierarchy.ParentFolder(controller, options.CgroupParent);
             if (parent is null || !Directory.Exists(parent))
                 continue;
-            foreach (var cgroup in Directory.GetDirectories(parent))
-                File.ReadAllText(Path.Combine(cgroup, "cgroup.procs")).ShouldBeEmpty($"processes left in {cgroup}");
+            // Spares still being made when the sandbox was disposed remove themselves when done.
+            await WaitUntil(() => Directory.GetDirectories(parent).Length == 0, TimeSpan.FromSeconds(10));
+            Directory.GetDirectories(parent).ShouldBeEmpty($"{controller} cgroups left behind");
+            Directory.Delete(parent);
         }
     }
 
