@@ -117,8 +117,19 @@ public sealed class VerifyChangeConsumer(PhaseServices services, StepRunner step
 
         var started = DateTime.UtcNow;
         var test = await steps.RunAsync(run, workspace, commands, Step.Test, reports, log, tag);
+        RemoveSymlinks(reports);
         var results = test is null ? [] : CommandDetector.ReadResults(commands, reports, workspace, test.ExitCode, started);
         return new SuiteRun(results, test, null);
+    }
+
+    /// <summary>The reports folder was writable by the tests: a link planted there must not make the worker read a host file.</summary>
+    static void RemoveSymlinks(string folder)
+    {
+        if (!Directory.Exists(folder))
+            return;
+        foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos("*", SearchOption.AllDirectories))
+            if (entry.LinkTarget is not null)
+                entry.Delete();
     }
 
     static TestSummary Summarize(IReadOnlyList<TestCaseResult> results) => new(
