@@ -30,4 +30,7 @@ public sealed record RepositorySettings
 
     /// <summary>Overrides Builder:Limits:MaxFileBytes for this repository.</summary>
     public int? MaxFileBytes { get; init; }
+
+    /// <summary>Approving reviews from agents other than the author that open the release gate, as an alternative to a person's approval.</summary>
+    public int RequiredReviews { get; init; }
 }
