@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Builder.Api.Apis;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
+using Builder.Api.Tasks;
 using Builder.Core;
 using Builder.Core.Messaging;
 using Builder.Worker;
@@ -31,6 +33,11 @@ public static class Extensions
             builder.Services.AddSingleton<Git>();
             builder.AddBuilderMessaging();
         }
+
+        builder.Services.AddScoped<FeatureSubmitter>();
+        builder.Services.AddSingleton<TaskDryRun>();
+        if (!hostWorker)
+            builder.Services.AddSingleton<WorkspaceManager>();
 
         builder.Services.AddApiKeyAuth();
         builder.Services.AddProblemDetails();

@@ -1,5 +1,8 @@
 using Builder.Api;
 using Builder.Api.Apis;
+using Builder.Api.Infrastructure;
+using Builder.Api.Reviews;
+using Builder.Api.Tasks;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +14,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRequestSizeLimits();
 
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous();
@@ -20,5 +24,9 @@ app.MapRepositoriesApi();
 app.MapFeaturesApi();
 app.MapApprovalsApi();
 app.MapArtifactsApi();
+app.MapAgentsApi();
+app.MapKeysApi();
+app.MapTasksApi();
+app.MapReviewsApi();
 
 app.Run();

@@ -15,6 +15,9 @@ public sealed class BuilderTask
     public required string Title { get; set; }
     public string? Description { get; set; }
 
+    /// <summary>The branch the change is based on and proposed for; null means the repository's default branch.</summary>
+    public string? TargetBranch { get; set; }
+
     /// <summary>Paths or globs ("src/reports/**", "README.md") every draft file must match.</summary>
     public IReadOnlyList<string> Scope { get; set; } = [];
 

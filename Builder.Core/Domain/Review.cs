@@ -1,8 +1,13 @@
+using System.Text.Json.Serialization;
+
 namespace Builder.Core.Domain;
 
 public enum ReviewVerdict
 {
+    [JsonStringEnumMemberName("approve")]
     Approve,
+
+    [JsonStringEnumMemberName("request-changes")]
     RequestChanges,
 }
 

@@ -121,6 +121,7 @@ public class BuilderDbContext(DbContextOptions options) : DbContext(options), ID
             e.HasIndex(x => new { x.TenantId, x.CreatedAt });
             e.Property(x => x.Title).HasMaxLength(300);
             e.Property(x => x.CreatedBy).HasMaxLength(200);
+            e.Property(x => x.TargetBranch).HasMaxLength(250);
             e.Property(x => x.Version).IsConcurrencyToken();
             e.Property(x => x.Scope).HasConversion(JsonConverter<IReadOnlyList<string>>(), JsonComparer<IReadOnlyList<string>>());
             e.Property(x => x.Draft).HasConversion(JsonConverter<IReadOnlyList<DraftFile>>(), JsonComparer<IReadOnlyList<DraftFile>>());

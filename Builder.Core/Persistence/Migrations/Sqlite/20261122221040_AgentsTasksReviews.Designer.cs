@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Builder.Core.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteBuilderDbContext))]
-    [Migration("20261122220500_AgentsTasksReviews")]
+    [Migration("20261122221040_AgentsTasksReviews")]
     partial class AgentsTasksReviews
     {
         /// <inheritdoc />
@@ -181,6 +181,10 @@ namespace Builder.Core.Persistence.Migrations.Sqlite
 
                     b.Property<string>("Scope")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetBranch")
+                        .HasMaxLength(250)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TenantId")

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Builder.Core.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresBuilderDbContext))]
-    [Migration("20261122220513_AgentsTasksReviews")]
+    [Migration("20261122221057_AgentsTasksReviews")]
     partial class AgentsTasksReviews
     {
         /// <inheritdoc />
@@ -187,6 +187,10 @@ namespace Builder.Core.Persistence.Migrations.Postgres
                     b.Property<string>("Scope")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("TargetBranch")
+                        .HasMaxLength(250)
+                        .HasColumnType("character varying(250)");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
