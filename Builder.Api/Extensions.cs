@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Builder.Api.Apis;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
+using Builder.Api.Streaming;
 using Builder.Api.Tasks;
 using Builder.Core;
 using Builder.Core.Messaging;
@@ -39,6 +40,7 @@ public static class Extensions
         if (!hostWorker)
             builder.Services.AddSingleton<WorkspaceManager>();
 
+        builder.AddLiveProgress();
         builder.Services.AddApiKeyAuth();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -49,7 +51,8 @@ public static class Extensions
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        builder.Services.AddKeyRateLimits(builder.Configuration);
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>().AddOperationTransformer<RateLimitOpenApiTransformer>());
         return builder;
     }
 }
