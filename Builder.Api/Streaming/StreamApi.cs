@@ -23,7 +23,7 @@ public static class StreamApi
     {
         var api = app.MapGroup("/api/features/{id:guid}").WithTags("Live progress").RequireAuthorization(ApiScopes.FeaturesRead);
         api.MapGet("/stream", Sse)
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<FeatureEventView>(StatusCodes.Status200OK, "text/event-stream")
             .WithSummary("The run's events as Server-Sent Events (id: sequence, event: type, data: the event as GET .../events shows it), " +
                          "from ?after=N or the Last-Event-ID header, ending after feature.completed/failed/cancelled/rejected. " +
                          "Browsers may pass the key as ?access_token=.");

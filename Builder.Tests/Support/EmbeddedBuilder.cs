@@ -10,9 +10,19 @@ namespace Builder.Tests.Support;
 /// The Api in embedded topology, hosted in the test process: SQLite file, in-memory transport, the
 /// worker in the same process — exactly what <c>dotnet run --project Builder.AppHost</c> runs.
 /// </summary>
-public sealed class EmbeddedBuilder : WebApplicationFactory<Builder.Api.ApiEntryPoint>
+public class EmbeddedBuilder : WebApplicationFactory<Builder.Api.ApiEntryPoint>
 {
     public const string AdminKey = "bld-test-admin-key-0123456789";
+
+    readonly IReadOnlyDictionary<string, string?> _settings;
+
+    public EmbeddedBuilder()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <summary>For fixtures that need other settings (a low rate limit, say); they win over the defaults below.</summary>
+    protected EmbeddedBuilder(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
 
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("builder-embedded-").FullName;
 
@@ -25,6 +35,8 @@ public sealed class EmbeddedBuilder : WebApplicationFactory<Builder.Api.ApiEntry
         builder.UseSetting("Builder:Worker:CommandTimeout", "00:02:00");
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Warning");
         builder.UseSetting("Logging:LogLevel:MassTransit", "Warning");
+        foreach (var (key, value) in _settings)
+            builder.UseSetting(key, value);
     }
 
     public BuilderApi Admin() => BuilderApi.WithKey(CreateClient(), AdminKey);

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Builder.Tests.Support;
+
+namespace Builder.Tests.Streaming;
+
+/// <summary>Live progress over Server-Sent Events and WebSocket, resumed from a sequence number across the backlog/live boundary.</summary>
+public sealed class StreamTests(EmbeddedBuilder builder) : IClassFixture<EmbeddedBuilder>
+{
+    readonly BuilderApi _api = builder.Admin();
+
+    [Fact]
+    public async Task SSE_and_WebSocket_resumed_from_a_sequence_deliver_every_later_event_once_and_in_order()
+    {
+        using var repository = TestRepository.CreateMakeProject();
+        var repositoryId = await _api.RegisterRepositoryAsync(repository.RemotePath);
+        var id = await _api.SubmitAsync(repositoryId, "Streamed", [BuilderApi.File("value.txt", "42\n", "replace")], approvalMode: "final");
+        await _api.WaitForStatusAsync(id, "AwaitingApproval");
+        var before = await _api.EventsAsync(id);
+        before.Count.ShouldBeGreaterThan(6);
+
+        // Resume points inside the backlog; the rest of the run arrives live after the approval.
+        const long after = 3;
+        var midway = before[5]!["sequence"]!.GetValue<long>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var sse = ReadSseAsync($"/api/features/{id}/stream?after={after}", null, timeout.Token);
+        var sseByHeader = ReadSseAsync($"/api/features/{id}/stream?after=1", midway, timeout.Token);
+        var ws = ReadWebSocketAsync($"/api/features/{id}/ws?after={after}", timeout.Token);
+        await Task.Delay(500);
+        (await _api.ActAsync(id, "approve")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        var viaSse = await sse;
+        var viaHeader = await sseByHeader;
+        var viaWs = await ws;
+        var all = await _api.EventsAsync(id);
+        all.Last()!["type"]!.GetValue<string>().ShouldBe("feature.completed");
+        var expected = all.Where(e => e!["sequence"]!.GetValue<long>() > after).Select(e => e!.ToJsonString()).ToList();
+        expected.Count.ShouldBeGreaterThan(before.Count - (int)after, "some events must have come live");
+
+        viaSse.Select(e => e.Data).ShouldBe(expected);
+        viaSse.Select(e => e.Id).ShouldBe(expected.Select(e => JsonNode.Parse(e)!["sequence"]!.GetValue<long>().ToString()));
+        viaSse.Select(e => e.Type).ShouldBe(expected.Select(e => JsonNode.Parse(e)!["type"]!.GetValue<string>()));
+        viaHeader.Select(e => e.Data).ShouldBe(all.Where(e => e!["sequence"]!.GetValue<long>() > midway).Select(e => e!.ToJsonString()),
+            "Last-Event-ID wins over ?after");
+        viaWs.ShouldBe(expected);
+
+        // Resuming at the terminal event has nothing more to send: the stream ends at once.
+        var last = all.Last()!["sequence"]!.GetValue<long>();
+        (await ReadSseAsync($"/api/features/{id}/stream?after={last}", null, timeout.Token)).ShouldBeEmpty();
+        (await ReadWebSocketAsync($"/api/features/{id}/ws?after={last}", timeout.Token)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Streams_of_an_unknown_or_foreign_feature_are_404_and_need_a_key()
+    {
+        var unknown = await _api.Http.GetAsync($"/api/features/{Guid.NewGuid()}/stream");
+        unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await builder.CreateClient().GetAsync($"/api/features/{Guid.NewGuid()}/stream")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await _api.Http.GetAsync($"/api/features/{Guid.NewGuid()}/ws")).StatusCode.ShouldBe(HttpStatusCode.BadRequest, "a plain GET is not a WebSocket");
+    }
+
+    sealed record SseEvent(string Id, string Type, string Data);
+
+    async Task<List<SseEvent>> ReadSseAsync(string url, long? lastEventId, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", EmbeddedBuilder.AdminKey);
+        if (lastEventId is { } last)
+            request.Headers.Add("Last-Event-ID", last.ToString());
+        using var client = builder.CreateClient();
+        client.Timeout = Timeout.InfiniteTimeSpan;
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/event-stream");
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        var events = new List<SseEvent>();
+        string? id = null, type = null, data = null;
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.StartsWith("id: ", StringComparison.Ordinal))
+                id = line[4..];
+            else if (line.StartsWith("event: ", StringComparison.Ordinal))
+                type = line[7..];
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+                data = line[6..];
+            else if (line.Length == 0 && data is not null)
+            {
+                events.Add(new SseEvent(id!, type!, JsonNode.Parse(data)!.ToJsonString()));
+                (id, type, data) = (null, null, null);
+            }
+        }
+
+        return events;
+    }
+
+    async Task<List<string>> ReadWebSocketAsync(string url, CancellationToken cancellationToken)
+    {
+        var client = builder.Server.CreateWebSocketClient();
+        client.ConfigureRequest = r => r.Headers.Authorization = $"Bearer {EmbeddedBuilder.AdminKey}";
+        using var socket = await client.ConnectAsync(new Uri(builder.Server.BaseAddress, url), cancellationToken);
+        var messages = new List<string>();
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            using var message = new MemoryStream();
+            WebSocketReceiveResult result;
+            do
+            {
+                result = await socket.ReceiveAsync(buffer, cancellationToken);
+                message.Write(buffer, 0, result.Count);
+            } while (!result.EndOfMessage);
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                socket.CloseStatus.ShouldBe(WebSocketCloseStatus.NormalClosure);
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cancellationToken);
+                return messages;
+            }
+
+            messages.Add(JsonNode.Parse(Encoding.UTF8.GetString(message.ToArray()))!.ToJsonString());
+        }
+    }
+}
