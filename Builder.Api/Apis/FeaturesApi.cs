@@ -3,17 +3,13 @@ using System.Text;
 using System.Text.Json;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
-using Builder.Core;
-using Builder.Core.Contracts;
 using Builder.Core.Domain;
 using Builder.Core.Events;
 using Builder.Core.Persistence;
 using Builder.Core.StateMachines;
-using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Builder.Api.Apis;
 

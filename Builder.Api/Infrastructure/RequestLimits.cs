@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Builder.Api.Infrastructure;
@@ -22,7 +23,16 @@ public static class RequestLimits
     public static IApplicationBuilder UseRequestSizeLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize;
-        if (limit is { } max && context.Request.ContentLength > max)
+        if (limit is not { } max)
+        {
+            await next(context);
+            return;
+        }
+
+        // A chunked body has no length to check up front; the server stops reading it at the limit instead.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+            bodySize.MaxRequestBodySize = max;
+        if (context.Request.ContentLength > max)
         {
             await Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large",
                 detail: $"The request body is {context.Request.ContentLength:N0} bytes; this operation accepts at most {max:N0} bytes.").ExecuteAsync(context);

@@ -49,14 +49,21 @@ public static class StreamApi
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
-        await http.Response.Body.FlushAsync(cancellationToken);
-        await foreach (var e in stream.ReadAsync(id, from ?? 0, cancellationToken))
+        try
         {
-            var frame = e is null
-                ? ": keep-alive\n\n"
-                : $"id: {e.Sequence}\nevent: {e.Type}\ndata: {JsonSerializer.Serialize(FeatureViews.Event(e), json.Value.SerializerOptions)}\n\n";
-            await http.Response.WriteAsync(frame, cancellationToken);
             await http.Response.Body.FlushAsync(cancellationToken);
+            await foreach (var e in stream.ReadAsync(id, from ?? 0, cancellationToken))
+            {
+                var frame = e is null
+                    ? ": keep-alive\n\n"
+                    : $"id: {e.Sequence}\nevent: {e.Type}\ndata: {JsonSerializer.Serialize(FeatureViews.Event(e), json.Value.SerializerOptions)}\n\n";
+                await http.Response.WriteAsync(frame, cancellationToken);
+                await http.Response.Body.FlushAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away.
         }
 
         return TypedResults.Empty;

@@ -26,8 +26,10 @@ public sealed class TaskDryRun(Git git, WorkspaceManager workspaces, IOptions<Bu
             var clone = Path.Combine(root, "work");
             try
             {
-                // --no-hardlinks: a local remote's object files must not be shared with a folder that is about to be deleted.
-                await git.RunAsync(root, ["clone", "--quiet", "--no-tags", "--single-branch", "--depth", "1", "--no-hardlinks", "--branch", branch, repository.Url, clone],
+                // Only the branch's head is needed. A local path becomes a file:// URL, for which git honours --depth
+                // (and copies objects instead of hard-linking them into a folder that is about to be deleted).
+                var url = repository.Url.StartsWith('/') ? new Uri(repository.Url).AbsoluteUri : repository.Url;
+                await git.RunAsync(root, ["clone", "--quiet", "--no-tags", "--single-branch", "--depth", "1", "--branch", branch, url, clone],
                     cancellationToken, workspaces.TokenOf(repository));
             }
             catch (GitException ex)
