@@ -1,12 +1,11 @@
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Builder.Api.Infrastructure;
 
 /// <summary>
 /// Per-endpoint request body limits below Kestrel's 32 MB: a small JSON command has no business
-/// being megabytes long. Kestrel enforces the limit while the body is read; a declared
-/// Content-Length over it is answered 413 before anything is read.
+/// being megabytes long. Routing hands the limit to the server, which enforces it while the body is
+/// read (a chunked body too); a declared Content-Length over it is answered 413 before anything is read.
 /// </summary>
 public static class RequestLimits
 {
@@ -29,9 +28,6 @@ public static class RequestLimits
             return;
         }
 
-        // A chunked body has no length to check up front; the server stops reading it at the limit instead.
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-            bodySize.MaxRequestBodySize = max;
         if (context.Request.ContentLength > max)
         {
             await Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large",
