@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using Builder.Tests.Support;
 
@@ -62,38 +59,11 @@ public sealed class StreamTests(EmbeddedBuilder builder) : IClassFixture<Embedde
         (await _api.Http.GetAsync($"/api/features/{Guid.NewGuid()}/ws")).StatusCode.ShouldBe(HttpStatusCode.BadRequest, "a plain GET is not a WebSocket");
     }
 
-    sealed record SseEvent(string Id, string Type, string Data);
-
     async Task<List<SseEvent>> ReadSseAsync(string url, long? lastEventId, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", EmbeddedBuilder.AdminKey);
-        if (lastEventId is { } last)
-            request.Headers.Add("Last-Event-ID", last.ToString());
         using var client = builder.CreateClient();
         client.Timeout = Timeout.InfiniteTimeSpan;
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/event-stream");
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
-        var events = new List<SseEvent>();
-        string? id = null, type = null, data = null;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
-        {
-            if (line.StartsWith("id: ", StringComparison.Ordinal))
-                id = line[4..];
-            else if (line.StartsWith("event: ", StringComparison.Ordinal))
-                type = line[7..];
-            else if (line.StartsWith("data: ", StringComparison.Ordinal))
-                data = line[6..];
-            else if (line.Length == 0 && data is not null)
-            {
-                events.Add(new SseEvent(id!, type!, JsonNode.Parse(data)!.ToJsonString()));
-                (id, type, data) = (null, null, null);
-            }
-        }
-
-        return events;
+        return await LiveReader.ReadSseAsync(client, url, EmbeddedBuilder.AdminKey, lastEventId, cancellationToken);
     }
 
     async Task<List<string>> ReadWebSocketAsync(string url, CancellationToken cancellationToken)
@@ -101,26 +71,6 @@ public sealed class StreamTests(EmbeddedBuilder builder) : IClassFixture<Embedde
         var client = builder.Server.CreateWebSocketClient();
         client.ConfigureRequest = r => r.Headers.Authorization = $"Bearer {EmbeddedBuilder.AdminKey}";
         using var socket = await client.ConnectAsync(new Uri(builder.Server.BaseAddress, url), cancellationToken);
-        var messages = new List<string>();
-        var buffer = new byte[64 * 1024];
-        while (true)
-        {
-            using var message = new MemoryStream();
-            WebSocketReceiveResult result;
-            do
-            {
-                result = await socket.ReceiveAsync(buffer, cancellationToken);
-                message.Write(buffer, 0, result.Count);
-            } while (!result.EndOfMessage);
-
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                socket.CloseStatus.ShouldBe(WebSocketCloseStatus.NormalClosure);
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cancellationToken);
-                return messages;
-            }
-
-            messages.Add(JsonNode.Parse(Encoding.UTF8.GetString(message.ToArray()))!.ToJsonString());
-        }
+        return await LiveReader.ReadWebSocketAsync(socket, cancellationToken);
     }
 }
