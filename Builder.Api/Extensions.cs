@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Builder.Api.Apis;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
+using Builder.Api.Reviews;
 using Builder.Api.Streaming;
 using Builder.Api.Tasks;
 using Builder.Core;
@@ -54,6 +55,23 @@ public static class Extensions
         builder.Services.AddKeyRateLimits(builder.Configuration);
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>().AddOperationTransformer<RateLimitOpenApiTransformer>());
         return builder;
+    }
+
+    /// <summary>Every resource's endpoints; each may answer 429 when its key is over its rate limit.</summary>
+    public static IEndpointRouteBuilder MapBuilderApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("").WithRateLimitResponses();
+        api.MapMeApi();
+        api.MapRepositoriesApi();
+        api.MapFeaturesApi();
+        api.MapApprovalsApi();
+        api.MapArtifactsApi();
+        api.MapAgentsApi();
+        api.MapKeysApi();
+        api.MapTasksApi();
+        api.MapReviewsApi();
+        api.MapLiveProgress();
+        return app;
     }
 }
 

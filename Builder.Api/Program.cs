@@ -1,9 +1,5 @@
 using Builder.Api;
-using Builder.Api.Apis;
 using Builder.Api.Infrastructure;
-using Builder.Api.Reviews;
-using Builder.Api.Streaming;
-using Builder.Api.Tasks;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -22,16 +18,6 @@ app.UseRequestSizeLimits();
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference().AllowAnonymous();
-var api = app.MapGroup("").WithRateLimitResponses();
-api.MapMeApi();
-api.MapRepositoriesApi();
-api.MapFeaturesApi();
-api.MapApprovalsApi();
-api.MapArtifactsApi();
-api.MapAgentsApi();
-api.MapKeysApi();
-api.MapTasksApi();
-api.MapReviewsApi();
-api.MapLiveProgress();
+app.MapBuilderApi();
 
 app.Run();

@@ -21,7 +21,8 @@ public sealed class KeysAndScopesTests(EmbeddedBuilder builder) : IClassFixture<
 
         var agent = BuilderApi.WithKey(builder.CreateClient(), secret);
         var me = await AgentSteps.OkAsync(await agent.Http.GetAsync("/api/me"));
-        me["keyName"]!.GetValue<string>().ShouldBe("agent:scout@0.3.1");
+        me["actor"]!.GetValue<string>().ShouldBe("agent:scout@0.3.1");
+        me["keyName"]!.GetValue<string>().ShouldBe("scout@0.3.1");
 
         var keys = await _admin.Http.GetStringAsync("/api/keys");
         keys.ShouldContain(body["key"]!["details"]!["prefix"]!.GetValue<string>());
