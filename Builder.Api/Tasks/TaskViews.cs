@@ -27,7 +27,8 @@ public sealed record FileCheck(string Rule, bool Passed, string? Reason);
 
 public sealed record FileVerdict(string Path, DraftFileMode Mode, bool Allowed, IReadOnlyList<FileCheck> Checks);
 
-public sealed record CommandPreview(string Toolchain, string? Build, string? Test, string Source);
+/// <summary>A null command is a step with nothing to do; only Restore may use the network.</summary>
+public sealed record CommandPreview(string Toolchain, string? Restore, string? Build, string? Test, string Source);
 
 /// <summary>What applying the task would do, computed in a throw-away clone: nothing is stored or pushed.</summary>
 public sealed record DryRunResult(

@@ -50,8 +50,9 @@ public sealed class AgentTaskTests(EmbeddedBuilder builder) : IClassFixture<Embe
             file["checks"]!.AsArray().Select(c => (string)c!["rule"]!).ShouldBe(["path", "scope", "allowed_paths", "file_size", "secret", "mode"]);
         }
 
-        dryRun["commands"]!["test"]!.GetValue<string>().ShouldBe("make test");
-        dryRun["commands"]!["build"]!.GetValue<string>().ShouldBe("make build");
+        dryRun["commands"]!["toolchain"]!.GetValue<string>().ShouldBe("make");
+        dryRun["commands"]!["test"]!.GetValue<string>().ShouldEndWith("make test");
+        dryRun["commands"]!["build"]!.GetValue<string>().ShouldContain("make build");
         TestRepository.Git(repository.RemotePath, "for-each-ref").ShouldBe(refsBefore, "a dry run pushes nothing");
         Directory.Exists(mirror).ShouldBeFalse("a dry run does not fetch into Builder's mirror");
         (await builder.WithDbAsync(db => Task.FromResult(db.Features.Count(f => f.RepositoryId == repositoryId)))).ShouldBe(0, "a dry run starts no run");

@@ -5,14 +5,21 @@ using Builder.Tests.Support;
 namespace Builder.Tests.Agents;
 
 /// <summary>The Api with a low per-key limit: 5 requests per second, 5 at once.</summary>
-public sealed class RateLimitedBuilder() : EmbeddedBuilder(new Dictionary<string, string?>
+public sealed class RateLimitedBuilder : IDisposable
 {
-    ["Builder:RateLimits:PermitsPerSecond"] = "5",
-    ["Builder:RateLimits:Burst"] = "5",
-});
+    public EmbeddedBuilder Builder { get; } = EmbeddedBuilder.With(new Dictionary<string, string?>
+    {
+        ["Builder:RateLimits:PermitsPerSecond"] = "5",
+        ["Builder:RateLimits:Burst"] = "5",
+    });
 
-public sealed class RateLimitTests(RateLimitedBuilder builder) : IClassFixture<RateLimitedBuilder>
+    public void Dispose() => Builder.Dispose();
+}
+
+public sealed class RateLimitTests(RateLimitedBuilder fixture) : IClassFixture<RateLimitedBuilder>
 {
+    readonly EmbeddedBuilder builder = fixture.Builder;
+
     [Fact]
     public async Task A_hundred_requests_in_a_second_from_one_key_get_429_with_Retry_After_and_another_key_is_unaffected()
     {

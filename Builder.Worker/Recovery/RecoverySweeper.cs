@@ -83,8 +83,9 @@ public sealed class RecoverySweeper(
             return;
 
         var ids = Directory.EnumerateDirectories(root)
-            .Select(d => Guid.TryParseExact(Path.GetFileName(d), "N", out var id) ? id : Guid.Empty)
+            .Select(d => Path.GetFileName(d) is { Length: >= 32 } name && Guid.TryParseExact(name[..32], "N", out var id) ? id : Guid.Empty)
             .Where(id => id != Guid.Empty)
+            .Distinct()
             .ToList();
         if (ids.Count == 0)
             return;

@@ -20,9 +20,14 @@ public sealed class WorkspaceManager(Git git, IOptions<BuilderOptions> options, 
 
     public string MirrorPath(Guid repositoryId) => Path.Combine(Root, "mirrors", $"{repositoryId:N}.git");
 
-    public string WorkspacePath(Guid featureId) => Path.Combine(Root, "workspaces", featureId.ToString("N"));
+    /// <summary>
+    /// The feature's worktree; a variant ("base", "tests") is a second worktree of the same run, used by
+    /// Verify to run the tests on the base commit beside the change.
+    /// </summary>
+    public string WorkspacePath(Guid featureId, string? variant = null) =>
+        Path.Combine(Root, "workspaces", variant is null ? featureId.ToString("N") : $"{featureId:N}-{variant}");
 
-    string StatePath(Guid featureId) => Path.Combine(Root, "workspaces", $"{featureId:N}.state");
+    string StatePath(Guid featureId, string? variant = null) => WorkspacePath(featureId, variant) + ".state";
 
     public string? TokenOf(Repository repository) =>
         repository.ProtectedToken is null ? null : credentials.Unprotect(repository.ProtectedToken);
@@ -57,15 +62,16 @@ public sealed class WorkspaceManager(Git git, IOptions<BuilderOptions> options, 
     /// A clean worktree of the feature at <paramref name="baseCommit"/> with <paramref name="change"/>
     /// applied. Reuses the existing worktree when it is already in that state.
     /// </summary>
-    public async Task<string> PrepareAsync(Repository repository, Guid featureId, string baseCommit, byte[]? change, CancellationToken cancellationToken)
+    public async Task<string> PrepareAsync(Repository repository, Guid featureId, string baseCommit, byte[]? change, CancellationToken cancellationToken,
+        string? variant = null, IReadOnlyList<string>? onlyPaths = null)
     {
-        var workspace = WorkspacePath(featureId);
+        var workspace = WorkspacePath(featureId, variant);
         Directory.CreateDirectory(Path.GetDirectoryName(workspace)!);
-        var state = $"{baseCommit}:{(change is null ? "-" : Convert.ToHexString(SHA256.HashData(change)))}";
-        if (Directory.Exists(workspace) && File.Exists(StatePath(featureId)) && await File.ReadAllTextAsync(StatePath(featureId), cancellationToken) == state)
+        var state = $"{baseCommit}:{(change is null ? "-" : Convert.ToHexString(SHA256.HashData(change)))}:{(onlyPaths is null ? "*" : string.Join(',', onlyPaths))}";
+        if (Directory.Exists(workspace) && File.Exists(StatePath(featureId, variant)) && await File.ReadAllTextAsync(StatePath(featureId, variant), cancellationToken) == state)
             return workspace;
 
-        File.Delete(StatePath(featureId));
+        File.Delete(StatePath(featureId, variant));
         var mirror = MirrorPath(repository.Id);
         using (await LockAsync(repository.Id, cancellationToken))
         {
@@ -92,15 +98,17 @@ public sealed class WorkspaceManager(Git git, IOptions<BuilderOptions> options, 
             }
         }
 
-        if (change is { Length: > 0 })
+        if (change is { Length: > 0 } && onlyPaths is not { Count: 0 })
         {
-            var patch = Path.Combine(Root, "workspaces", $"{featureId:N}.diff");
+            var patch = workspace + ".diff";
             await File.WriteAllBytesAsync(patch, change, cancellationToken);
-            await git.RunAsync(workspace, ["apply", "--index", "--binary", "--whitespace=nowarn", patch], cancellationToken);
+            // --include limits the patch to some files (the tests of a change, replayed on the base).
+            string[] include = onlyPaths is null ? [] : [.. onlyPaths.Select(p => $"--include={p}")];
+            await git.RunAsync(workspace, ["apply", "--index", "--binary", "--whitespace=nowarn", .. include, patch], cancellationToken);
             File.Delete(patch);
         }
 
-        await File.WriteAllTextAsync(StatePath(featureId), state, cancellationToken);
+        await File.WriteAllTextAsync(StatePath(featureId, variant), state, cancellationToken);
         return workspace;
     }
 
@@ -119,14 +127,23 @@ public sealed class WorkspaceManager(Git git, IOptions<BuilderOptions> options, 
 
     /// <summary>Marks the workspace as holding <paramref name="change"/> on <paramref name="baseCommit"/>, so the next phase reuses it.</summary>
     public Task RememberAsync(Guid featureId, string baseCommit, byte[] change, CancellationToken cancellationToken) =>
-        File.WriteAllTextAsync(StatePath(featureId), $"{baseCommit}:{Convert.ToHexString(SHA256.HashData(change))}", cancellationToken);
+        File.WriteAllTextAsync(StatePath(featureId), $"{baseCommit}:{Convert.ToHexString(SHA256.HashData(change))}:*", cancellationToken);
 
     public async Task RemoveAsync(Guid repositoryId, Guid featureId, CancellationToken cancellationToken)
     {
-        var workspace = WorkspacePath(featureId);
-        File.Delete(StatePath(featureId));
-        if (Directory.Exists(workspace))
-            Directory.Delete(workspace, recursive: true);
+        // The worktree, its variants, their state files and the report folders all start with the id.
+        var folder = new DirectoryInfo(Path.Combine(Root, "workspaces"));
+        if (folder.Exists)
+        {
+            foreach (var entry in folder.EnumerateFileSystemInfos($"{featureId:N}*"))
+            {
+                if (entry is DirectoryInfo directory)
+                    directory.Delete(recursive: true);
+                else
+                    entry.Delete();
+            }
+        }
+
         var mirror = MirrorPath(repositoryId);
         if (Directory.Exists(mirror))
             using (await LockAsync(repositoryId, cancellationToken))
