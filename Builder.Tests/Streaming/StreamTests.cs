@@ -48,6 +48,13 @@ public sealed class StreamTests(EmbeddedBuilder builder) : IClassFixture<Embedde
         var last = all.Last()!["sequence"]!.GetValue<long>();
         (await ReadSseAsync($"/api/features/{id}/stream?after={last}", null, timeout.Token)).ShouldBeEmpty();
         (await ReadWebSocketAsync($"/api/features/{id}/ws?after={last}", timeout.Token)).ShouldBeEmpty();
+
+        // Browsers' EventSource cannot send headers: a live stream also takes the key as access_token (other endpoints do not).
+        using var browser = builder.CreateClient();
+        var viaQuery = await browser.GetAsync($"/api/features/{id}/stream?after={last}&access_token={EmbeddedBuilder.AdminKey}", timeout.Token);
+        viaQuery.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await viaQuery.Content.ReadAsStringAsync(timeout.Token)).ShouldBeEmpty();
+        (await browser.GetAsync($"/api/features/{id}/events?access_token={EmbeddedBuilder.AdminKey}", timeout.Token)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
