@@ -1,7 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Builder.Api.Apis;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
+using Builder.Api.Reviews;
+using Builder.Api.Streaming;
+using Builder.Api.Tasks;
 using Builder.Core;
 using Builder.Core.Messaging;
 using Builder.Worker;
@@ -32,6 +36,12 @@ public static class Extensions
             builder.AddBuilderMessaging();
         }
 
+        builder.Services.AddScoped<FeatureSubmitter>();
+        builder.Services.AddSingleton<TaskDryRun>();
+        if (!hostWorker)
+            builder.Services.AddSingleton<WorkspaceManager>();
+
+        builder.AddLiveProgress();
         builder.Services.AddApiKeyAuth();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -42,8 +52,27 @@ public static class Extensions
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        builder.Services.AddKeyRateLimits(builder.Configuration);
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>().AddOperationTransformer<RateLimitOpenApiTransformer>());
         return builder;
+    }
+
+    /// <summary>Every resource's endpoints; each may answer 429 when its key is over its rate limit.</summary>
+    public static IEndpointRouteBuilder MapBuilderApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("").WithRateLimitResponses();
+        api.MapMeApi();
+        api.MapRepositoriesApi();
+        api.MapFeaturesApi();
+        api.MapApprovalsApi();
+        api.MapArtifactsApi();
+        api.MapTestResultsApi();
+        api.MapAgentsApi();
+        api.MapKeysApi();
+        api.MapTasksApi();
+        api.MapReviewsApi();
+        api.MapLiveProgress();
+        return app;
     }
 }
 

@@ -1,5 +1,5 @@
 using Builder.Api;
-using Builder.Api.Apis;
+using Builder.Api.Infrastructure;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,17 +9,15 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseWebSockets();
 app.UseAuthentication();
+app.UseRateLimiter();
 app.UseAuthorization();
+app.UseRequestSizeLimits();
 
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference().AllowAnonymous();
-app.MapMeApi();
-app.MapRepositoriesApi();
-app.MapFeaturesApi();
-app.MapApprovalsApi();
-app.MapArtifactsApi();
-app.MapTestResultsApi();
+app.MapBuilderApi();
 
 app.Run();

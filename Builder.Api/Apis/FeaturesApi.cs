@@ -3,18 +3,14 @@ using System.Text;
 using System.Text.Json;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
-using Builder.Core;
 using Builder.Core.Artifacts;
-using Builder.Core.Contracts;
 using Builder.Core.Domain;
 using Builder.Core.Events;
 using Builder.Core.Persistence;
 using Builder.Core.StateMachines;
-using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Builder.Api.Apis;
 
@@ -34,9 +30,8 @@ public static class FeaturesApi
 
     public static async Task<Results<Accepted<FeatureAccepted>, Ok<FeatureAccepted>, ValidationProblem, ProblemHttpResult>> SubmitFeature(
         SubmitFeatureRequest request, HttpContext http, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        BuilderDbContext db, FeatureEventLog events, IPublishEndpoint publisher, IOptions<BuilderOptions> options, CancellationToken cancellationToken)
+        FeatureSubmitter submitter, CancellationToken cancellationToken)
     {
-        var tenantId = http.User.TenantId();
         var validation = new Validation();
         if (request.RepositoryId is null || request.RepositoryId == Guid.Empty)
             validation.Add("repositoryId", "repositoryId is required.");
@@ -49,68 +44,22 @@ public static class FeaturesApi
             validation.Add("targetBranch", $"'{request.TargetBranch}' is not a valid branch name.");
         if (idempotencyKey is { Length: > 200 })
             validation.Add("Idempotency-Key", "The Idempotency-Key header is longer than 200 characters.");
-        Repository? repository = null;
-        if (request.RepositoryId is { } repositoryId && repositoryId != Guid.Empty)
-        {
-            repository = await db.Repositories.AsNoTracking().FirstOrDefaultAsync(r => r.Id == repositoryId && r.TenantId == tenantId, cancellationToken);
-            if (repository is null)
-                validation.Add("repositoryId", $"No repository {repositoryId} is registered in this tenant.");
-        }
 
-        var draft = DraftValidation.Validate(request.Draft, repository?.Settings ?? new RepositorySettings(), options.Value.Limits, validation);
+        var outcome = await submitter.SubmitAsync(
+            new FeatureSubmission(request.RepositoryId, request.Title ?? "", request.Description ?? "", request.TargetBranch, request.ApprovalMode,
+                request.Draft, request.TestsRequired, idempotencyKey, Hash(request)),
+            http.User, validation, cancellationToken);
+        if (outcome.Invalid is { } invalid)
+            return invalid.Problem();
 
-        if (!validation.IsValid)
-            return validation.Problem();
-
-        var requestHash = Hash(request);
-        if (idempotencyKey is not null)
-        {
-            var existing = await db.Features.AsNoTracking().FirstOrDefaultAsync(f => f.TenantId == tenantId && f.IdempotencyKey == idempotencyKey, cancellationToken);
-            if (existing is not null)
-                return Same(existing, requestHash);
-        }
-
-        var feature = new Feature
-        {
-            TenantId = tenantId,
-            RepositoryId = repository!.Id,
-            Title = request.Title!.Trim(),
-            Description = request.Description!,
-            TargetBranch = request.TargetBranch ?? repository.DefaultBranch,
-            ApprovalMode = request.ApprovalMode ?? ApprovalMode.Auto,
-            Draft = draft,
-            TestsRequired = request.TestsRequired ?? true,
-            RequestedBy = http.User.Actor(),
-            IdempotencyKey = idempotencyKey,
-            RequestHash = requestHash,
-        };
-        db.Features.Add(feature);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException) when (idempotencyKey is not null)
-        {
-            // The same key arrived twice at once; the other request created the feature.
-            var winner = await db.Features.AsNoTracking().FirstAsync(f => f.TenantId == tenantId && f.IdempotencyKey == idempotencyKey, cancellationToken);
-            return Same(winner, requestHash);
-        }
-
-        await events.AppendAsync(feature.Id, tenantId, EventTypes.FeatureRequested, EventTypes.FeatureRequested, new
-        {
-            title = feature.Title, repositoryId = feature.RepositoryId, targetBranch = feature.TargetBranch, approvalMode = feature.ApprovalMode,
-            requestedBy = feature.RequestedBy, draftFiles = feature.Draft.Count,
-        }, cancellationToken: cancellationToken);
-        await publisher.Publish(new FeatureRequested(feature.Id, tenantId, feature.ApprovalMode, feature.RequestedBy, feature.Author), cancellationToken);
-
+        var feature = outcome.Feature!;
         var accepted = new FeatureAccepted(feature.Id, FeatureStatus.Requested, StatusUrl(feature.Id));
-        return TypedResults.Accepted(accepted.StatusUrl, accepted);
-
-        Results<Accepted<FeatureAccepted>, Ok<FeatureAccepted>, ValidationProblem, ProblemHttpResult> Same(Feature existing, string hash) =>
-            existing.RequestHash == hash
-                ? TypedResults.Ok(new FeatureAccepted(existing.Id, FeatureStatus.Requested, StatusUrl(existing.Id)))
-                : TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
-                    detail: $"The Idempotency-Key '{idempotencyKey}' was already used for feature {existing.Id} with a different request body.");
+        if (outcome.Created)
+            return TypedResults.Accepted(accepted.StatusUrl, accepted);
+        return outcome.SameRequest
+            ? TypedResults.Ok(accepted)
+            : TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
+                detail: $"The Idempotency-Key '{idempotencyKey}' was already used for feature {feature.Id} with a different request body.");
     }
 
     public static async Task<Results<Ok<PagedResult<FeatureSummary>>, ValidationProblem>> ListFeatures(
@@ -188,9 +137,9 @@ public static class FeaturesApi
     internal static ProblemHttpResult NotFound(Guid id) =>
         Problems.NotFound($"No feature {id}.");
 
-    static string StatusUrl(Guid id) => $"/api/features/{id}";
+    internal static string StatusUrl(Guid id) => $"/api/features/{id}";
 
-    static string Hash(SubmitFeatureRequest request) =>
+    internal static string Hash(object request) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, FeatureEventLog.Json))));
 }
 

@@ -31,6 +31,8 @@ public static class RepositoriesApi
             validation.Add("url", urlProblem);
         if (request.DefaultBranch is not null && !BranchNames.IsValid(request.DefaultBranch))
             validation.Add("defaultBranch", $"'{request.DefaultBranch}' is not a valid branch name.");
+        if (request.Settings?.RequiredReviews is < 0 or > 20)
+            validation.Add("settings.requiredReviews", "settings.requiredReviews must be between 0 and 20.");
         if (request.Credentials is { Token: var token } && string.IsNullOrWhiteSpace(token))
             validation.Add("credentials.token", "credentials.token is empty; omit credentials for a repository that needs none.");
         if (!validation.IsValid)
@@ -62,6 +64,7 @@ public static class RepositoriesApi
             {
                 BuildCommand = NullIfBlank(request.Settings?.BuildCommand),
                 TestCommand = NullIfBlank(request.Settings?.TestCommand),
+                RequiredReviews = request.Settings?.RequiredReviews ?? 0,
             },
         };
         db.Repositories.Add(repository);
@@ -94,7 +97,8 @@ public sealed record RegisterRepositoryRequest(string? Name, string? Url, string
 
 public sealed record RepositoryCredentials(string? Token);
 
-public sealed record RepositorySettingsRequest(string? BuildCommand, string? TestCommand);
+/// <summary>RequiredReviews: approving reviews by agents other than a run's author that open its release gate (0: a person approves).</summary>
+public sealed record RepositorySettingsRequest(string? BuildCommand, string? TestCommand, int? RequiredReviews = null);
 
 /// <summary>A repository as the API shows it: credentials are write-only, so only their presence is shown.</summary>
 public sealed record RepositoryResponse(Guid Id, string Name, string Url, string DefaultBranch, bool HasCredentials, RepositorySettings Settings, DateTime CreatedAt)

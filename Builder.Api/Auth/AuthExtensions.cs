@@ -6,8 +6,6 @@ namespace Builder.Api.Auth;
 
 public static class AuthExtensions
 {
-    static readonly string[] Scopes = [ApiScopes.FeaturesRead, ApiScopes.FeaturesWrite, ApiScopes.DraftsWrite, ApiScopes.ApprovalsWrite, ApiScopes.Admin];
-
     /// <summary>API keys for everything; one policy per scope (named after the scope), which "admin" satisfies too.</summary>
     public static IServiceCollection AddApiKeyAuth(this IServiceCollection services)
     {
@@ -16,7 +14,7 @@ public static class AuthExtensions
 
         var authorization = services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
-        foreach (var scope in Scopes)
+        foreach (var scope in ApiScopes.All)
             authorization.AddPolicy(scope, p => p.RequireAuthenticatedUser()
                 .RequireAssertion(c => c.User.HasClaim(BuilderClaims.Scope, scope) || c.User.HasClaim(BuilderClaims.Scope, ApiScopes.Admin)));
         return services;

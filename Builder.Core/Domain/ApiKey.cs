@@ -15,6 +15,9 @@ public sealed class ApiKey
     /// <summary>Space-separated scopes, e.g. "admin" or "features:read features:write".</summary>
     public required string Scopes { get; set; }
 
+    /// <summary>The agent this key acts for; null for a key of a person or a script.</summary>
+    public Guid? AgentId { get; set; }
+
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
     public DateTime? RevokedAt { get; set; }
 
@@ -30,4 +33,9 @@ public static class ApiScopes
     public const string FeaturesWrite = "features:write";
     public const string DraftsWrite = "drafts:write";
     public const string ApprovalsWrite = "approvals:write";
+
+    public static readonly IReadOnlyList<string> All = [FeaturesRead, FeaturesWrite, DraftsWrite, ApprovalsWrite, Admin];
+
+    /// <summary>What a newly registered agent may do unless asked otherwise: read and submit features, upload drafts.</summary>
+    public static readonly IReadOnlyList<string> AgentDefault = [FeaturesRead, FeaturesWrite, DraftsWrite];
 }

@@ -21,8 +21,16 @@ public sealed class Feature
     /// <summary>"draft" when the change came with the request, "agent" when Builder's agent writes it.</summary>
     public string Author => Draft.Count > 0 ? "draft" : "agent";
 
-    /// <summary>Who asked for it: the API key's name.</summary>
+    /// <summary>Who asked for it: "agent:&lt;name&gt;@&lt;version&gt;" or "key:&lt;name&gt;".</summary>
     public required string RequestedBy { get; set; }
+
+    /// <summary>The key that submitted it (its author for reviews); null for features older than keys of agents.</summary>
+    public Guid? RequestedByKeyId { get; set; }
+
+    public Guid? RequestedByAgentId { get; set; }
+
+    /// <summary>Approving reviews by other agents that open the release gate; the repository's setting when the run was submitted.</summary>
+    public int RequiredReviews { get; set; }
 
     public string? IdempotencyKey { get; set; }
     public string? RequestHash { get; set; }

@@ -20,6 +20,9 @@ public class BuilderDbContext(DbContextOptions options) : DbContext(options), ID
     public DbSet<FeatureState> FeatureStates => Set<FeatureState>();
     public DbSet<FeatureEvent> FeatureEvents => Set<FeatureEvent>();
     public DbSet<Artifact> Artifacts => Set<Artifact>();
+    public DbSet<Agent> Agents => Set<Agent>();
+    public DbSet<BuilderTask> Tasks => Set<BuilderTask>();
+    public DbSet<Review> Reviews => Set<Review>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -100,6 +103,35 @@ public class BuilderDbContext(DbContextOptions options) : DbContext(options), ID
             e.HasIndex(x => new { x.FeatureId, x.Name }).IsUnique();
             e.Property(x => x.Name).HasMaxLength(200);
             e.Property(x => x.ContentType).HasMaxLength(100);
+        });
+
+        model.Entity<Agent>(e =>
+        {
+            e.ToTable("agents");
+            e.HasIndex(x => new { x.TenantId, x.Name, x.Version }).IsUnique();
+            e.Property(x => x.Name).HasMaxLength(100);
+            e.Property(x => x.Version).HasMaxLength(50);
+            e.Property(x => x.RegisteredBy).HasMaxLength(200);
+            e.Ignore(x => x.Actor);
+        });
+
+        model.Entity<BuilderTask>(e =>
+        {
+            e.ToTable("tasks");
+            e.HasIndex(x => new { x.TenantId, x.CreatedAt });
+            e.Property(x => x.Title).HasMaxLength(300);
+            e.Property(x => x.CreatedBy).HasMaxLength(200);
+            e.Property(x => x.TargetBranch).HasMaxLength(250);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.Property(x => x.Scope).HasConversion(JsonConverter<IReadOnlyList<string>>(), JsonComparer<IReadOnlyList<string>>());
+            e.Property(x => x.Draft).HasConversion(JsonConverter<IReadOnlyList<DraftFile>>(), JsonComparer<IReadOnlyList<DraftFile>>());
+        });
+
+        model.Entity<Review>(e =>
+        {
+            e.ToTable("reviews");
+            e.HasIndex(x => new { x.FeatureId, x.CreatedAt });
+            e.Property(x => x.Reviewer).HasMaxLength(200);
         });
 
         model.Entity<DataProtectionKey>().ToTable("data_protection_keys");

@@ -12,6 +12,8 @@ namespace Builder.Core.Persistence;
 /// </summary>
 public sealed class DatabaseMigrator(IServiceProvider services, ILogger<DatabaseMigrator> logger) : IHostedService
 {
+    const long MigrationLockId = 0x6275696c646572; // "builder"
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<BuilderDbContext>>().CreateDbContextAsync(cancellationToken);
@@ -22,11 +24,28 @@ public sealed class DatabaseMigrator(IServiceProvider services, ILogger<Database
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-        if (pending.Count > 0)
+        // Several processes starting together must not apply the same migration twice: on Postgres a
+        // session advisory lock serialises them; the later ones find nothing pending.
+        var postgres = db.Database.IsNpgsql();
+        if (postgres)
         {
-            logger.LogInformation("Applying {Count} database migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
-            await db.Database.MigrateAsync(cancellationToken);
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockId})", cancellationToken);
+        }
+
+        try
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (pending.Count > 0)
+            {
+                logger.LogInformation("Applying {Count} database migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            if (postgres)
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockId})", CancellationToken.None);
         }
     }
 

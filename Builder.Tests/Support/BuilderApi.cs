@@ -45,10 +45,22 @@ public sealed class BuilderApi(HttpClient http)
 
     public static object File(string path, string content, string mode = "add") => new { path, mode, content };
 
-    public async Task<JsonNode> FeatureAsync(Guid id) => JsonNode.Parse(await Http.GetStringAsync($"/api/features/{id}"))!;
+    public async Task<JsonNode> FeatureAsync(Guid id) => JsonNode.Parse(await GetStringAsync($"/api/features/{id}"))!;
 
     public async Task<JsonArray> EventsAsync(Guid id, long after = 0) =>
-        JsonNode.Parse(await Http.GetStringAsync($"/api/features/{id}/events?after={after}&limit=5000"))!.AsArray();
+        JsonNode.Parse(await GetStringAsync($"/api/features/{id}/events?after={after}&limit=5000"))!.AsArray();
+
+    /// <summary>A GET that, like a well-behaved client, waits out a 429 for as long as Retry-After says (tests poll many runs at once).</summary>
+    async Task<string> GetStringAsync(string url)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await Http.GetAsync(url);
+            if (response.StatusCode != System.Net.HttpStatusCode.TooManyRequests || attempt == 20)
+                return await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync();
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+        }
+    }
 
     public async Task<HttpResponseMessage> ActAsync(Guid id, string action, object? body = null) =>
         await Http.PostAsJsonAsync($"/api/features/{id}/{action}", body ?? new { });

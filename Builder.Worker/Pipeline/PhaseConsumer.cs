@@ -42,19 +42,27 @@ public abstract class PhaseConsumer<TCommand>(PhaseServices services) : IConsume
             return;
         }
 
+        // The result is published only after this worker stops tracking the run: the saga may answer
+        // with the next phase's command at once, and this worker must be free to take it.
+        var result = await RunTrackedAsync(context, feature, repository, state);
+        if (result is not null)
+            await context.Publish(result, context.CancellationToken);
+    }
+
+    /// <summary>Does the phase's work once per worker and attempt; returns the message for the saga, or null.</summary>
+    async Task<object?> RunTrackedAsync(ConsumeContext<TCommand> context, Feature feature, Repository repository, FeatureState state)
+    {
+        var command = context.Message;
         using var tracking = services.RunningWork.TryTrack(command.FeatureId, context.CancellationToken, out var token);
         if (tracking is null)
         {
             services.Logger.LogInformation("Ignoring {Command} for feature {FeatureId}: this worker is already running it", typeof(TCommand).Name, command.FeatureId);
-            return;
+            return null;
         }
 
         var doneKey = $"{Phase.Name()}:{command.Attempt}:done";
         if (await services.Events.FindAsync(command.FeatureId, doneKey, context.CancellationToken) is { } done)
-        {
-            await context.Publish(RecordedResult(done), context.CancellationToken);
-            return;
-        }
+            return RecordedResult(done);
 
         using var activity = Activity.StartActivity($"phase {Phase.Name()}");
         activity?.SetTag("builder.feature_id", command.FeatureId);
@@ -74,19 +82,20 @@ public abstract class PhaseConsumer<TCommand>(PhaseServices services) : IConsume
                     phase = Phase.Name(), attempt = command.Attempt, durationMs = stopwatch.ElapsedMilliseconds, reason = outcome.Reason,
                     resultType = ResultTypeName(outcome.Result.GetType()), result = outcome.Result,
                 }, Phase.Name(), context.MessageId, CancellationToken.None);
-            await context.Publish(outcome.Result, context.CancellationToken);
+            return outcome.Result;
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
             // The run was cancelled: the saga has already ended it; the phase's processes are gone.
             services.Logger.LogInformation("Phase {Phase} of feature {FeatureId} stopped: the run was cancelled", Phase.Name(), feature.Id);
+            return null;
         }
         catch (Exception ex) when (Failure(ex, context) is { } failure)
         {
             await services.Events.AppendAsync(feature.Id, feature.TenantId, EventTypes.PhaseFailed, $"{Phase.Name()}:{command.Attempt}:failed",
                 new { phase = Phase.Name(), attempt = command.Attempt, durationMs = stopwatch.ElapsedMilliseconds, errorCode = failure.ErrorCode, message = failure.Message },
                 Phase.Name(), context.MessageId, CancellationToken.None);
-            await context.Publish(failure, context.CancellationToken);
+            return failure;
         }
     }
 
