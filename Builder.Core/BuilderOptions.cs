@@ -29,6 +29,10 @@ public sealed class BuilderOptions
     public PipelineOptions Pipeline { get; set; } = new();
 
     public BootstrapOptions Bootstrap { get; set; } = new();
+
+    /// <summary>The model of Builder's own agent (docs/decisions/0009-agent.md).</summary>
+    [Required, ValidateObjectMembers]
+    public Llm.LlmOptions Llm { get; set; } = new();
 }
 
 public sealed class LimitOptions

@@ -30,4 +30,7 @@ public sealed record RepositorySettings
 
     /// <summary>Overrides Builder:Limits:MaxFileBytes for this repository.</summary>
     public int? MaxFileBytes { get; init; }
+
+    /// <summary>Overrides Builder:Llm (provider, endpoint, model, limits) for this repository's agent runs.</summary>
+    public Llm.RepositoryLlmSettings? Llm { get; init; }
 }
