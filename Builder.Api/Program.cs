@@ -20,5 +20,6 @@ app.MapRepositoriesApi();
 app.MapFeaturesApi();
 app.MapApprovalsApi();
 app.MapArtifactsApi();
+app.MapLlmApi();
 
 app.Run();

@@ -1,6 +1,7 @@
 using Builder.Core;
 using Builder.Core.Messaging;
 using Builder.Core.StateMachines;
+using Builder.Worker.Agent;
 using Builder.Worker.Execution;
 using Builder.Worker.Phases.Build;
 using Builder.Worker.Phases.Deliver;
@@ -35,6 +36,7 @@ public static class Extensions
         builder.Services.AddSingleton<Git>();
         builder.Services.AddSingleton<WorkspaceManager>();
         builder.Services.AddSingleton<PhaseServices>();
+        builder.AddAgent();
         builder.Services.AddHostedService<RecoverySweeper>();
         return builder;
     }
@@ -51,6 +53,8 @@ public static class Extensions
         bus.AddConsumer<DeliverChangeConsumer, PhaseConsumerDefinition<DeliverChangeConsumer>>();
         bus.AddConsumer<DeployChangeConsumer, PhaseConsumerDefinition<DeployChangeConsumer>>();
         bus.AddConsumer<CheckHealthConsumer, PhaseConsumerDefinition<CheckHealthConsumer>>();
+
+        bus.AddAgentConsumers();
 
         bus.AddConsumer<CancelRunningWorkConsumer>()
             .Endpoint(e =>

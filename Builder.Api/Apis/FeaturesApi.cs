@@ -7,6 +7,7 @@ using Builder.Core;
 using Builder.Core.Contracts;
 using Builder.Core.Domain;
 using Builder.Core.Events;
+using Builder.Core.Llm;
 using Builder.Core.Persistence;
 using Builder.Core.StateMachines;
 using MassTransit;
@@ -56,7 +57,9 @@ public static class FeaturesApi
                 validation.Add("repositoryId", $"No repository {repositoryId} is registered in this tenant.");
         }
 
-        var draft = DraftValidation.Validate(request.Draft, repository?.Settings ?? new RepositorySettings(), options.Value.Limits, validation);
+        // Without a draft, Builder's agent writes the change: that needs a model for this repository.
+        var noModel = repository is null ? null : LlmSettings.Resolve(options.Value.Llm, repository.Settings).Problem;
+        var draft = DraftValidation.Validate(request.Draft, repository?.Settings ?? new RepositorySettings(), options.Value.Limits, validation, noModel);
 
         if (!validation.IsValid)
             return validation.Problem();

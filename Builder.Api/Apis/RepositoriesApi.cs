@@ -62,6 +62,7 @@ public static class RepositoriesApi
             {
                 BuildCommand = NullIfBlank(request.Settings?.BuildCommand),
                 TestCommand = NullIfBlank(request.Settings?.TestCommand),
+                Llm = request.Settings?.Llm,
             },
         };
         db.Repositories.Add(repository);
@@ -94,7 +95,7 @@ public sealed record RegisterRepositoryRequest(string? Name, string? Url, string
 
 public sealed record RepositoryCredentials(string? Token);
 
-public sealed record RepositorySettingsRequest(string? BuildCommand, string? TestCommand);
+public sealed record RepositorySettingsRequest(string? BuildCommand, string? TestCommand, Builder.Core.Llm.RepositoryLlmSettings? Llm = null);
 
 /// <summary>A repository as the API shows it: credentials are write-only, so only their presence is shown.</summary>
 public sealed record RepositoryResponse(Guid Id, string Name, string Url, string DefaultBranch, bool HasCredentials, RepositorySettings Settings, DateTime CreatedAt)
