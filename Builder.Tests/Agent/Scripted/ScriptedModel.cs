@@ -101,7 +101,19 @@ public sealed class ScriptedModel : IAsyncDisposable
             switch (turn)
             {
                 case DynamicTurn dynamic:
-                    turn = dynamic.Respond(request);
+                    try
+                    {
+                        turn = dynamic.Respond(request);
+                    }
+                    catch (Exception ex)
+                    {
+                        // A failed expectation of the script: the test sees it in Problems, the agent a refusal it cannot retry.
+                        Problems.Enqueue($"the {role}'s scripted check failed: {ex.Message}");
+                        http.Response.StatusCode = 400;
+                        await http.Response.WriteAsJsonAsync(new { error = new { message = "The script's check of this request failed.", type = "invalid_request_error" } });
+                        return;
+                    }
+
                     continue;
                 case SlowTurn slow:
                     try
