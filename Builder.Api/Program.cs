@@ -21,5 +21,6 @@ app.MapFeaturesApi();
 app.MapApprovalsApi();
 app.MapArtifactsApi();
 app.MapLlmApi();
+app.MapTestResultsApi();
 
 app.Run();

@@ -16,7 +16,7 @@ public sealed class AgentContext
     public required AgentRecorder Recorder { get; init; }
     public required string BaseCommit { get; init; }
     public required int Attempt { get; init; }
-    public required BuildCommands Commands { get; init; }
+    public required ToolchainCommands Commands { get; init; }
     public required ILogger Logger { get; init; }
     public CancellationToken CancellationToken { get; init; }
 

@@ -45,7 +45,7 @@ public sealed class AgentRunner(
         return settings ?? throw new PhaseFailedException("no_model", problem!);
     }
 
-    public async Task<FeaturePlan> PlanAsync(PhaseRun run, string workspace, string baseCommit, BuildCommands commands, string? revisionNotes)
+    public async Task<FeaturePlan> PlanAsync(PhaseRun run, string workspace, string baseCommit, ToolchainCommands commands, string? revisionNotes)
     {
         var settings = Settings(run.Repository);
         var context = await ContextAsync(run.Feature, run.Repository, settings, workspace, baseCommit, run.Attempt, commands,
@@ -61,7 +61,7 @@ public sealed class AgentRunner(
 
         return new FeaturePlan(
             Summary: plan.Plan.Summary, BaseCommit: baseCommit, TargetBranch: run.Feature.TargetBranch, Toolchain: commands.Toolchain,
-            BuildCommand: commands.Build, TestCommand: commands.Test, CommandSource: commands.Source, Author: "agent",
+            RestoreCommand: commands.Restore, BuildCommand: commands.Build, TestCommand: commands.Test, CommandSource: commands.Source, Author: "agent",
             Files: plan.Plan.Files, RevisionNotes: revisionNotes, Steps: plan.Plan.Steps, Tests: plan.Plan.Tests, Risks: plan.Plan.Risks);
     }
 
@@ -80,7 +80,7 @@ public sealed class AgentRunner(
         }
 
         var workspace = await services.Workspaces.PrepareAsync(run.Repository, run.Feature.Id, command.BaseCommit, start, run.CancellationToken);
-        var commands = new BuildCommands(plan.Toolchain, plan.BuildCommand, plan.TestCommand, plan.CommandSource);
+        var commands = new ToolchainCommands(plan.Toolchain, plan.RestoreCommand, plan.BuildCommand, plan.TestCommand, plan.CommandSource);
         var context = await ContextAsync(run.Feature, run.Repository, settings, workspace, command.BaseCommit, run.Attempt, commands,
             AgentRecorder.ForPhase(run, dbFactory), run.CancellationToken);
         var (traffic, budget) = await LiveAsync(run.Feature.Id, settings, run.CancellationToken);
@@ -249,7 +249,7 @@ public sealed class AgentRunner(
         (await transcripts.CallsAsync(featureId, session, cancellationToken)).Select(c => new RecordedAnswer(c.RequestSha, c.ResponseBody)).ToList();
 
     async Task<AgentContext> ContextAsync(Feature feature, Repository repository, LlmSettings settings, string workspace, string baseCommit, int attempt,
-        BuildCommands commands, AgentRecorder recorder, CancellationToken cancellationToken)
+        ToolchainCommands commands, AgentRecorder recorder, CancellationToken cancellationToken)
     {
         var listing = await services.Git.RunAsync(workspace, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], cancellationToken);
         var files = listing.Split('\0', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal);
