@@ -20,7 +20,7 @@ public sealed class AgentRunTests(AgentBuilder builder) : IClassFixture<AgentBui
         model.Planner(Samples.NodePlanner()).Engineer(Samples.NodeEngineer());
         using var repository = Samples.Node();
         var endpoint = provider == "openai" ? model.OpenAiEndpoint : model.AnthropicEndpoint;
-        var repositoryId = await _api.RegisterAsync(repository, endpoint, provider, Samples.NodeBuild, Samples.NodeTest);
+        var repositoryId = await _api.RegisterAsync(repository, endpoint, provider);
 
         var id = await _api.RequestAsync(repositoryId, "Add titleCase", "Add a titleCase(text) helper to src/strings.js that capitalises every word.");
         var feature = await _api.WaitForEndAsync(id);
@@ -60,7 +60,9 @@ public sealed class AgentRunTests(AgentBuilder builder) : IClassFixture<AgentBui
         var plan = await _api.ArtifactJsonAsync(id, "plan.json");
         plan["author"]!.GetValue<string>().ShouldBe("agent");
         plan["tests"]![0]!["path"]!.GetValue<string>().ShouldBe("test/titlecase.test.js");
-        plan["testCommand"]!.GetValue<string>().ShouldBe(Samples.NodeTest);
+        plan["toolchain"]!.GetValue<string>().ShouldBe("node");
+        plan["buildCommand"]!.GetValue<string>().ShouldBe("npm run build");
+        plan["testCommand"]!.GetValue<string>().ShouldContain("node --test");
         (await _api.EventsOfAsync(id, "agent.validated")).Single()["payload"]!["verdict"]!.GetValue<string>().ShouldBe("complete");
 
         var usage = JsonNode.Parse(await _api.Http.GetStringAsync($"/api/features/{id}/usage"))!;

@@ -18,7 +18,7 @@ public sealed class BudgetTests(AgentBuilder builder) : IClassFixture<AgentBuild
         // Exactly the turns one run needs: a resumed step that asked the model again for an answer it already has would run out.
         model.Planner(Samples.NodePlanner()).Engineer(Samples.NodeEngineer());
         using var repository = Samples.Node();
-        var repositoryId = await _api.RegisterAsync(repository, model.OpenAiEndpoint, buildCommand: Samples.NodeBuild, testCommand: Samples.NodeTest, maxTokens: 9000);
+        var repositoryId = await _api.RegisterAsync(repository, model.OpenAiEndpoint, maxTokens: 9000);
 
         var id = await _api.RequestAsync(repositoryId, "Add titleCase", "Add a titleCase(text) helper that capitalises every word.");
         var paused = await _api.WaitForStatusAsync(id, "AwaitingApproval");
@@ -54,7 +54,7 @@ public sealed class BudgetTests(AgentBuilder builder) : IClassFixture<AgentBuild
         await using var model = await ScriptedModel.StartAsync();
         model.Planner(Samples.NodePlanner()).Engineer(Samples.NodeEngineer());
         using var repository = Samples.Node();
-        var repositoryId = await _api.RegisterAsync(repository, model.OpenAiEndpoint, buildCommand: Samples.NodeBuild, testCommand: Samples.NodeTest, maxTokens: 100);
+        var repositoryId = await _api.RegisterAsync(repository, model.OpenAiEndpoint, maxTokens: 100);
 
         var id = await _api.RequestAsync(repositoryId, "Add titleCase", "Add a titleCase(text) helper that capitalises every word.");
         var paused = await _api.WaitForStatusAsync(id, "AwaitingApproval");

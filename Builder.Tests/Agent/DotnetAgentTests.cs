@@ -24,7 +24,7 @@ public sealed class DotnetAgentTests(AgentBuilder builder) : IClassFixture<Agent
     const string ThousandsTest = """
         using Xunit;
 
-        namespace Calc;
+        namespace Calc.Tests;
 
         public class ThousandsTests
         {
@@ -34,10 +34,28 @@ public sealed class DotnetAgentTests(AgentBuilder builder) : IClassFixture<Agent
 
         """;
 
+    /// <summary>A library and its test project: the test-integrity contract replays only the test project's files on the base.</summary>
     static TestRepository Sample() => TestRepository.Create(new Dictionary<string, string>
     {
         ["README.md"] = "# Calc\n\nNumber parsing.\n",
+        ["Calc.slnx"] = """
+            <Solution>
+              <Project Path="Calc/Calc.csproj" />
+              <Project Path="Calc.Tests/Calc.Tests.csproj" />
+            </Solution>
+
+            """,
         ["Calc/Calc.csproj"] = """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+            </Project>
+
+            """,
+        ["Calc/Parser.cs"] = Parser,
+        ["Calc.Tests/Calc.Tests.csproj"] = """
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <TargetFramework>net10.0</TargetFramework>
@@ -49,14 +67,16 @@ public sealed class DotnetAgentTests(AgentBuilder builder) : IClassFixture<Agent
                 <PackageReference Include="xunit" Version="2.9.3" />
                 <PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />
               </ItemGroup>
+              <ItemGroup>
+                <ProjectReference Include="../Calc/Calc.csproj" />
+              </ItemGroup>
             </Project>
 
             """,
-        ["Calc/Parser.cs"] = Parser,
-        ["Calc/ParserTests.cs"] = """
+        ["Calc.Tests/ParserTests.cs"] = """
             using Xunit;
 
-            namespace Calc;
+            namespace Calc.Tests;
 
             public class ParserTests
             {
@@ -80,8 +100,8 @@ public sealed class DotnetAgentTests(AgentBuilder builder) : IClassFixture<Agent
                     {
                         summary = "Let ParseNumber accept thousands separators, with a test.",
                         steps = new[] { "Allow thousands separators in Parser.ParseNumber", "Add ThousandsTests" },
-                        files = new object[] { new { path = "Calc/Parser.cs", action = "modify" }, new { path = "Calc/ThousandsTests.cs", action = "add" } },
-                        tests = new[] { new { path = "Calc/ThousandsTests.cs", description = "1,234,567 parses; fails while separators are rejected" } },
+                        files = new object[] { new { path = "Calc/Parser.cs", action = "modify" }, new { path = "Calc.Tests/ThousandsTests.cs", action = "add" } },
+                        tests = new[] { new { path = "Calc.Tests/ThousandsTests.cs", description = "1,234,567 parses; fails while separators are rejected" } },
                         risks = Array.Empty<string>(),
                     });
                 }))
@@ -94,7 +114,7 @@ public sealed class DotnetAgentTests(AgentBuilder builder) : IClassFixture<Agent
                         search = "int.Parse(text, CultureInfo.InvariantCulture)",
                         replace = "int.Parse(text, NumberStyles.AllowThousands, CultureInfo.InvariantCulture)",
                     }),
-                    new("write_file", new { path = "Calc/ThousandsTests.cs", content = ThousandsTest })),
+                    new("write_file", new { path = "Calc.Tests/ThousandsTests.cs", content = ThousandsTest })),
                 Turn.Json(new { summary = "ParseNumber accepts thousands separators.", edits = Array.Empty<object>() }));
         using var repository = Sample();
         var repositoryId = await _api.RegisterAsync(repository, model.OpenAiEndpoint);
@@ -106,11 +126,13 @@ public sealed class DotnetAgentTests(AgentBuilder builder) : IClassFixture<Agent
         model.Problems.ShouldBeEmpty();
         var branch = feature["branch"]!.GetValue<string>();
         repository.Show(branch, "Calc/Parser.cs").ShouldContain("NumberStyles.AllowThousands");
-        repository.Show(branch, "Calc/ThousandsTests.cs").ShouldBe(ThousandsTest);
+        repository.Show(branch, "Calc.Tests/ThousandsTests.cs").ShouldBe(ThousandsTest);
         var plan = await _api.ArtifactJsonAsync(id, "plan.json");
         plan["toolchain"]!.GetValue<string>().ShouldBe("dotnet");
         var testLog = await _api.Http.GetStringAsync($"/api/features/{id}/artifacts/test.log");
         testLog.ShouldContain("Passed!");
+        var verified = (await _api.EventsOfAsync(id, "verification.passed")).Single()["payload"]!.ToJsonString();
+        verified.ShouldContain("ParseNumber_accepts_thousands_separators", Case.Sensitive, "the new test fails on the base and passes with the change");
         (await _api.EventsOfAsync(id, "repository.analyzed")).Single()["payload"]!["languages"]![0]!["language"]!.GetValue<string>().ShouldBe("C#");
     }
 }

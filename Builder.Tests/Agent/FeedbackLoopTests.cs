@@ -45,7 +45,7 @@ public sealed class FeedbackLoopTests(AgentBuilder builder) : IClassFixture<Agen
             }),
             Turn.Json(new { summary = "Closed the function body.", edits = Array.Empty<object>() }));
         using var repository = Samples.Node();
-        var repositoryId = await _api.RegisterAsync(repository, model.OpenAiEndpoint, buildCommand: Samples.NodeBuild, testCommand: Samples.NodeTest);
+        var repositoryId = await _api.RegisterAsync(repository, model.OpenAiEndpoint);
 
         var id = await _api.RequestAsync(repositoryId, "Add titleCase", "Add a titleCase(text) helper that capitalises every word.");
         var feature = await _api.WaitForEndAsync(id);
@@ -92,7 +92,7 @@ public sealed class FeedbackLoopTests(AgentBuilder builder) : IClassFixture<Agen
         ];
         model.Planner(Samples.NodePlanner()).Engineer(BrokenRound()).Engineer(StillBroken(2)).Engineer(StillBroken(3));
         using var repository = Samples.Node();
-        var repositoryId = await _api.RegisterAsync(repository, model.OpenAiEndpoint, buildCommand: Samples.NodeBuild, testCommand: Samples.NodeTest);
+        var repositoryId = await _api.RegisterAsync(repository, model.OpenAiEndpoint);
 
         var id = await _api.RequestAsync(repositoryId, "Add titleCase", "Add a titleCase(text) helper that capitalises every word.");
         var feature = await _api.WaitForEndAsync(id);

@@ -18,7 +18,7 @@ public sealed class LargeRepositoryTests(AgentBuilder builder) : IClassFixture<A
         model.Planner(Turn.Json(Samples.NodePlan));
         using var repository = Samples.Node();
         AddGeneratedFiles(repository, 20_000);
-        var repositoryId = await _api.RegisterAsync(repository, model.OpenAiEndpoint, buildCommand: Samples.NodeBuild, testCommand: Samples.NodeTest);
+        var repositoryId = await _api.RegisterAsync(repository, model.OpenAiEndpoint);
 
         var id = await _api.RequestAsync(repositoryId, "Add titleCase to the strings helpers", "Add a titleCase(text) helper to the strings module.", "checkpoints");
         var gated = await _api.WaitForStatusAsync(id, "AwaitingApproval", TimeSpan.FromMinutes(3));

@@ -35,7 +35,7 @@ public sealed class MalformedOutputTests(AgentBuilder builder) : IClassFixture<A
                 engineer[2],
                 engineer[3]);
         using var repository = Samples.Node();
-        var repositoryId = await _api.RegisterAsync(repository, model.OpenAiEndpoint, buildCommand: Samples.NodeBuild, testCommand: Samples.NodeTest);
+        var repositoryId = await _api.RegisterAsync(repository, model.OpenAiEndpoint);
 
         var id = await _api.RequestAsync(repositoryId, "Add titleCase", "Add a titleCase(text) helper that capitalises every word.");
         var feature = await _api.WaitForEndAsync(id);
@@ -70,7 +70,7 @@ public sealed class MalformedOutputTests(AgentBuilder builder) : IClassFixture<A
             Turn.Text("{\"summary\": \"Add titleCase\"}"),
             Turn.Json(new { summary = "Add titleCase", steps = new[] { "edit" }, files = new[] { new { path = "../outside.js", action = "add" } }, tests = Array.Empty<object>() }));
         using var repository = Samples.Node();
-        var repositoryId = await _api.RegisterAsync(repository, model.OpenAiEndpoint, buildCommand: Samples.NodeBuild, testCommand: Samples.NodeTest);
+        var repositoryId = await _api.RegisterAsync(repository, model.OpenAiEndpoint);
 
         var id = await _api.RequestAsync(repositoryId, "Add titleCase", "Add a titleCase(text) helper that capitalises every word.");
         var feature = await _api.WaitForEndAsync(id);

@@ -5,9 +5,6 @@ namespace Builder.Tests.Agent;
 /// <summary>Sample repositories the agent works on, and the scripted change for each: genuine — the new test fails without the code and passes with it.</summary>
 public static class Samples
 {
-    public const string NodeBuild = "node --check src/strings.js";
-    public const string NodeTest = "node --test";
-
     public const string StringsJs = """
         'use strict';
 
@@ -24,7 +21,7 @@ public static class Samples
     {
         var files = new Dictionary<string, string>
         {
-            ["package.json"] = """{ "name": "sample-strings", "version": "1.0.0", "private": true, "scripts": { "test": "node --test" } }""" + "\n",
+            ["package.json"] = """{ "name": "sample-strings", "version": "1.0.0", "private": true, "scripts": { "build": "node --check src/strings.js", "test": "node --test" } }""" + "\n",
             ["README.md"] = "# sample-strings\n\nSmall string helpers.\n",
             ["src/strings.js"] = StringsJs,
             ["test/strings.test.js"] = """

@@ -57,7 +57,7 @@ public sealed class UntrustedContentTests(AgentBuilder builder) : IClassFixture<
         var registered = await _api.Http.PostAsJsonAsync("/api/repositories", new
         {
             name = $"untrusted-{Guid.NewGuid():N}", url = repository.RemotePath, credentials = new { token },
-            settings = new { buildCommand = Samples.NodeBuild, testCommand = Samples.NodeTest, llm = new { endpoint = model.OpenAiEndpoint } },
+            settings = new { llm = new { endpoint = model.OpenAiEndpoint } },
         });
         var repositoryId = JsonNode.Parse(await registered.Content.ReadAsStringAsync())!["id"]!.GetValue<Guid>();
 
