@@ -67,6 +67,7 @@ public static class Extensions
         api.MapApprovalsApi();
         api.MapArtifactsApi();
         api.MapTestResultsApi();
+        api.MapLlmApi();
         api.MapAgentsApi();
         api.MapKeysApi();
         api.MapTasksApi();

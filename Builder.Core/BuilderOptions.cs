@@ -30,6 +30,9 @@ public sealed class BuilderOptions
 
     public BootstrapOptions Bootstrap { get; set; } = new();
 
+    /// <summary>The model of Builder's own agent (docs/decisions/0009-agent.md).</summary>
+    [Required, ValidateObjectMembers]
+    public Llm.LlmOptions Llm { get; set; } = new();
     /// <summary>Builder's public address (e.g. https://builder.example.com), used to link a pull request to its run.</summary>
     [Url]
     public string? PublicUrl { get; set; }

@@ -1,6 +1,7 @@
 using Builder.Core;
 using Builder.Core.Messaging;
 using Builder.Core.StateMachines;
+using Builder.Worker.Agent;
 using Builder.Worker.Execution;
 using Builder.Worker.Phases;
 using Builder.Worker.Sandbox;
@@ -38,6 +39,7 @@ public static class Extensions
         builder.Services.AddSingleton<Git>();
         builder.Services.AddSingleton<WorkspaceManager>();
         builder.Services.AddSingleton<PhaseServices>();
+        builder.AddAgent();
         builder.Services.AddSingleton<StepRunner>();
         builder.AddSandbox();
         builder.AddPullRequestHosts();
@@ -58,6 +60,8 @@ public static class Extensions
         bus.AddConsumer<DeliverChangeConsumer, PhaseConsumerDefinition<DeliverChangeConsumer>>();
         bus.AddConsumer<DeployChangeConsumer, PhaseConsumerDefinition<DeployChangeConsumer>>();
         bus.AddConsumer<CheckHealthConsumer, PhaseConsumerDefinition<CheckHealthConsumer>>();
+
+        bus.AddAgentConsumers();
 
         bus.AddConsumer<CancelRunningWorkConsumer>()
             .Endpoint(e =>

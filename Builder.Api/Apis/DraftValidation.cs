@@ -8,12 +8,13 @@ namespace Builder.Api.Apis;
 /// <summary>Checks a submitted draft before anything is stored: paths, modes, sizes, duplicates.</summary>
 public static class DraftValidation
 {
-    public static IReadOnlyList<DraftFile> Validate(DraftRequest? draft, RepositorySettings settings, LimitOptions limits, Validation validation)
+    /// <param name="noModel">Why Builder's agent cannot write the change for this repository, or null when it can: a request without a draft is then valid.</param>
+    public static IReadOnlyList<DraftFile> Validate(DraftRequest? draft, RepositorySettings settings, LimitOptions limits, Validation validation, string? noModel)
     {
         if (draft?.Files is not { Count: > 0 } files)
         {
-            validation.Add("draft", "draft.files is required: no model is configured to write the change, so submit a draft " +
-                                    "(draft.files: [{path, mode: add|replace|delete, content}]) or configure Builder:Llm.");
+            if (noModel is not null)
+                validation.Add("draft", $"draft.files is required: {noModel}");
             return [];
         }
 

@@ -4,6 +4,7 @@ using Builder.Api.Infrastructure;
 using Builder.Core;
 using Builder.Core.Contracts;
 using Builder.Core.Domain;
+using Builder.Core.Llm;
 using Builder.Core.Events;
 using Builder.Core.Persistence;
 using MassTransit;
@@ -38,7 +39,9 @@ public sealed class FeatureSubmitter(BuilderDbContext db, FeatureEventLog events
                 validation.Add("repositoryId", $"No repository {repositoryId} is registered in this tenant.");
         }
 
-        var draft = DraftValidation.Validate(request.Draft, repository?.Settings ?? new RepositorySettings(), options.Value.Limits, validation);
+        // Without a draft, Builder's agent writes the change: that needs a model for this repository.
+        var noModel = repository is null ? null : LlmSettings.Resolve(options.Value.Llm, repository.Settings).Problem;
+        var draft = DraftValidation.Validate(request.Draft, repository?.Settings ?? new RepositorySettings(), options.Value.Limits, validation, noModel);
         if (!validation.IsValid)
             return new SubmissionOutcome(null, false, false, validation);
 

@@ -6,6 +6,7 @@ using Builder.Api.Infrastructure;
 using Builder.Core.Artifacts;
 using Builder.Core.Domain;
 using Builder.Core.Events;
+using Builder.Core.Llm;
 using Builder.Core.Persistence;
 using Builder.Core.StateMachines;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -65,6 +65,7 @@ public static class RepositoriesApi
                 BuildCommand = NullIfBlank(request.Settings?.BuildCommand),
                 TestCommand = NullIfBlank(request.Settings?.TestCommand),
                 RequiredReviews = request.Settings?.RequiredReviews ?? 0,
+                Llm = request.Settings?.Llm,
             },
         };
         db.Repositories.Add(repository);
@@ -97,8 +98,8 @@ public sealed record RegisterRepositoryRequest(string? Name, string? Url, string
 
 public sealed record RepositoryCredentials(string? Token);
 
-/// <summary>RequiredReviews: approving reviews by agents other than a run's author that open its release gate (0: a person approves).</summary>
-public sealed record RepositorySettingsRequest(string? BuildCommand, string? TestCommand, int? RequiredReviews = null);
+/// <summary>RequiredReviews: approving reviews by agents other than a run's author that open its release gate (0: a person approves). Llm: this repository's model.</summary>
+public sealed record RepositorySettingsRequest(string? BuildCommand, string? TestCommand, int? RequiredReviews = null, Builder.Core.Llm.RepositoryLlmSettings? Llm = null);
 
 /// <summary>A repository as the API shows it: credentials are write-only, so only their presence is shown.</summary>
 public sealed record RepositoryResponse(Guid Id, string Name, string Url, string DefaultBranch, bool HasCredentials, RepositorySettings Settings, DateTime CreatedAt)

@@ -40,6 +40,9 @@ public sealed record RepositorySettings
     /// <summary>Overrides Builder:Limits:MaxFileBytes for this repository.</summary>
     public int? MaxFileBytes { get; init; }
 
+    /// <summary>Overrides Builder:Llm (provider, endpoint, model, limits) for this repository's agent runs.</summary>
+    public Llm.RepositoryLlmSettings? Llm { get; init; }
+
     /// <summary>.NET: the target framework to test (e.g. "net8.0") when projects target several.</summary>
     public string? TargetFramework { get; init; }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Builder.Core.Artifacts;
 using Builder.Core.Domain;
 using Builder.Core.Events;
+using Builder.Core.Llm;
 using Builder.Core.StateMachines;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +25,8 @@ public class BuilderDbContext(DbContextOptions options) : DbContext(options), ID
     public DbSet<BuilderTask> Tasks => Set<BuilderTask>();
     public DbSet<Review> Reviews => Set<Review>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<LlmCall> LlmCalls => Set<LlmCall>();
+    public DbSet<FeatureBudget> FeatureBudgets => Set<FeatureBudget>();
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -135,6 +138,25 @@ public class BuilderDbContext(DbContextOptions options) : DbContext(options), ID
         });
 
         model.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+
+        model.Entity<LlmCall>(e =>
+        {
+            e.ToTable("llm_calls");
+            e.HasIndex(x => new { x.FeatureId, x.Session, x.Index }).IsUnique();
+            e.HasIndex(x => new { x.TenantId, x.RepositoryId });
+            e.Property(x => x.Session).HasMaxLength(64);
+            e.Property(x => x.Function).HasMaxLength(32);
+            e.Property(x => x.Provider).HasMaxLength(32);
+            e.Property(x => x.Model).HasMaxLength(200);
+            e.Property(x => x.FinishReason).HasMaxLength(64);
+        });
+
+        model.Entity<FeatureBudget>(e =>
+        {
+            e.ToTable("feature_budgets");
+            e.HasKey(x => x.FeatureId);
+            e.Property(x => x.UpdatedBy).HasMaxLength(200);
+        });
     }
 
     static ValueConverter<T, string> JsonConverter<T>() => new(

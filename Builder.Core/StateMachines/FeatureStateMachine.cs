@@ -15,6 +15,9 @@ public sealed class FeatureStateMachine : MassTransitStateMachine<FeatureState>
     /// <summary>Failures an author can fix from their message: the compiler's errors, the failing tests, the broken contract.</summary>
     public static readonly IReadOnlySet<string> FixableErrors = new HashSet<string> { "build_failed", "tests_failed", "integrity_violation", "policy_violation" };
 
+    /// <summary>The agent's failure code when its next model call would pass the feature's token or cost limit: the run waits at the "budget" gate.</summary>
+    public const string BudgetExceeded = "budget_exceeded";
+
     readonly FeatureEventLog _events;
     readonly int _maxFixRounds;
 
@@ -112,7 +115,7 @@ public sealed class FeatureStateMachine : MassTransitStateMachine<FeatureState>
                 .ThenAsync(ctx => Record(ctx, EventTypes.ApprovalGranted, new { gate = "release", by = ctx.Message.By }))
                 .Then(ctx => Enter(ctx.Saga, Phase.Deliver)).TransitionTo(Delivering).ThenAsync(PublishPhaseCommand));
 
-        During(AwaitingPlanApproval, AwaitingReleaseApproval,
+        During(AwaitingPlanApproval, AwaitingReleaseApproval, AwaitingBudgetApproval,
             When(Rejection)
                 .ThenAsync(ctx => Record(ctx, EventTypes.FeatureRejected, new { gate = ctx.Saga.Gate, by = ctx.Message.By, reason = ctx.Message.Reason }))
                 .Then(ctx => Leave(ctx.Saga))
@@ -129,6 +132,28 @@ public sealed class FeatureStateMachine : MassTransitStateMachine<FeatureState>
                     ctx.Saga.BaseCommit = null;
                 })
                 .Then(ctx => Enter(ctx.Saga, Phase.Plan)).TransitionTo(Planning).ThenAsync(PublishPhaseCommand));
+
+        // The budget gate: the agent stopped before a model call that would pass the feature's limits.
+        // Approving (after raising the limit) runs the step again as a new attempt; what the model
+        // already answered is reused from the recorded transcript, so nothing is paid twice.
+        During(Planning, Generating,
+            When(PhaseFailed, ctx => ctx.Message.Attempt == ctx.Saga.Attempt && PausesForBudget(ctx.Message))
+                .Then(ctx => ctx.Saga.Gate = "budget")
+                .ThenAsync(ctx => Record(ctx, EventTypes.ApprovalRequested, new { gate = "budget", phase = ctx.Message.Phase, reason = ctx.Message.Message }))
+                .TransitionTo(AwaitingBudgetApproval));
+
+        During(AwaitingBudgetApproval,
+            When(Approved)
+                .ThenAsync(ctx => Record(ctx, EventTypes.ApprovalGranted, new { gate = "budget", by = ctx.Message.By }))
+                .Then(ctx =>
+                {
+                    ctx.Saga.Attempt++;
+                    if (ctx.Saga.Phase == Phase.Plan.Name())
+                        ctx.Saga.PlanAttempt = ctx.Saga.Attempt;
+                })
+                .IfElse(ctx => ctx.Saga.Phase == Phase.Plan.Name(),
+                    plan => plan.Then(ctx => Enter(ctx.Saga, Phase.Plan)).TransitionTo(Planning).ThenAsync(PublishPhaseCommand),
+                    generate => generate.Then(ctx => Enter(ctx.Saga, Phase.Generate)).TransitionTo(Generating).ThenAsync(PublishPhaseCommand)));
 
         // The auto-fix hook: an author that can fix its change gets the failure back, a bounded number of times.
         During(Building, Verifying,
@@ -147,7 +172,7 @@ public sealed class FeatureStateMachine : MassTransitStateMachine<FeatureState>
                 .Then(ctx => Enter(ctx.Saga, Phase.Generate)).TransitionTo(Generating).ThenAsync(PublishPhaseCommand));
 
         During(new[] { Planning, Generating, Building, Verifying, Delivering, Deploying, CheckingHealth },
-            When(PhaseFailed, ctx => ctx.Message.Attempt == ctx.Saga.Attempt && !CanFix(ctx.Saga, ctx.Message))
+            When(PhaseFailed, ctx => ctx.Message.Attempt == ctx.Saga.Attempt && !CanFix(ctx.Saga, ctx.Message) && !PausesForBudget(ctx.Message))
                 .Then(ctx =>
                 {
                     ctx.Saga.ErrorCode = ctx.Message.ErrorCode;
@@ -194,6 +219,7 @@ public sealed class FeatureStateMachine : MassTransitStateMachine<FeatureState>
     public State Building { get; private set; } = null!;
     public State Verifying { get; private set; } = null!;
     public State AwaitingReleaseApproval { get; private set; } = null!;
+    public State AwaitingBudgetApproval { get; private set; } = null!;
     public State Delivering { get; private set; } = null!;
     public State Deploying { get; private set; } = null!;
     public State CheckingHealth { get; private set; } = null!;
@@ -231,6 +257,9 @@ public sealed class FeatureStateMachine : MassTransitStateMachine<FeatureState>
 
     bool CanFix(FeatureState saga, PhaseFailed failure) =>
         saga.Author == "agent" && saga.FixRounds < _maxFixRounds && FixableErrors.Contains(failure.ErrorCode);
+
+    static bool PausesForBudget(PhaseFailed failure) =>
+        failure.ErrorCode == BudgetExceeded && (failure.Phase == Phase.Plan.Name() || failure.Phase == Phase.Generate.Name());
 
     static bool IsTerminal(FeatureState saga) => FeatureStatus.IsTerminal(saga.CurrentState);
 

@@ -15,7 +15,7 @@ public static class FeatureStatus
     public static readonly IReadOnlyList<string> All = [Requested, Running, AwaitingApproval, Completed, Failed, Cancelled, Rejected, RolledBack];
 
     static readonly string[] TerminalStates = ["Completed", "Failed", "Cancelled", "Rejected", "RolledBack"];
-    static readonly string[] GateStates = ["AwaitingPlanApproval", "AwaitingReleaseApproval"];
+    static readonly string[] GateStates = ["AwaitingPlanApproval", "AwaitingReleaseApproval", "AwaitingBudgetApproval"];
 
     public static bool IsTerminal(string? state) => state is not null && TerminalStates.Contains(state);
 

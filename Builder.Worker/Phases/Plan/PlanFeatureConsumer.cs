@@ -3,6 +3,7 @@ using Builder.Core.Artifacts;
 using Builder.Core.Contracts;
 using Builder.Core.Domain;
 using Builder.Core.Events;
+using Builder.Worker.Agent;
 using Builder.Worker.Pipeline;
 using Builder.Worker.Toolchains;
 
@@ -10,9 +11,10 @@ namespace Builder.Worker.Phases.Plan;
 
 /// <summary>
 /// Plan: fetch the repository, fix the base commit of the target branch, detect how to build and
-/// test it, and record the plan — for a draft, the files it touches.
+/// test it, and record the plan — for a draft, the files it touches; without one, the plan Builder's
+/// agent made (steps, files, tests, risks), which the checkpoints gate shows.
 /// </summary>
-public sealed class PlanFeatureConsumer(PhaseServices services) : PhaseConsumer<PlanFeature>(services)
+public sealed class PlanFeatureConsumer(PhaseServices services, AgentRunner agent) : PhaseConsumer<PlanFeature>(services)
 {
     protected override Phase Phase => Phase.Plan;
 
@@ -23,7 +25,9 @@ public sealed class PlanFeatureConsumer(PhaseServices services) : PhaseConsumer<
         await run.RecordAsync(EventTypes.WorkspacePrepared, new { baseCommit, targetBranch = run.Feature.TargetBranch });
 
         var commands = CommandDetector.Detect(workspace, run.Repository.Settings);
-        var plan = new FeaturePlan(
+        var plan = run.Feature.Draft.Count == 0
+            ? await agent.PlanAsync(run, workspace, baseCommit, commands, command.RevisionNotes)
+            : new FeaturePlan(
             Summary: $"Apply the submitted draft ({run.Feature.Draft.Count} file(s)) to {run.Feature.TargetBranch} at {baseCommit[..12]}, build it and run its tests.",
             BaseCommit: baseCommit,
             TargetBranch: run.Feature.TargetBranch,
@@ -53,7 +57,10 @@ public sealed record FeaturePlan(
     string CommandSource,
     string Author,
     IReadOnlyList<PlannedFile> Files,
-    string? RevisionNotes)
+    string? RevisionNotes,
+    IReadOnlyList<string>? Steps = null,
+    IReadOnlyList<PlannedTest>? Tests = null,
+    IReadOnlyList<string>? Risks = null)
 {
     public static async Task<FeaturePlan> LoadAsync(PhaseRun run) =>
         JsonSerializer.Deserialize<FeaturePlan>(await run.LoadAsync(ArtifactNames.Plan)
@@ -61,4 +68,8 @@ public sealed record FeaturePlan(
             FeatureEventLog.Json)!;
 }
 
-public sealed record PlannedFile(string Path, string Mode);
+/// <summary>A file the change touches; Mode is add, replace or delete for a draft, add, modify or delete for the agent's plan.</summary>
+public sealed record PlannedFile(string Path, string Mode, string? Why = null);
+
+/// <summary>A test the agent's plan adds, and what it proves.</summary>
+public sealed record PlannedTest(string Path, string Description);

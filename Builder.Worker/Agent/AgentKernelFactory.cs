@@ -1,0 +1,29 @@
+using Builder.Worker.Agent.Llm;
+using Builder.Worker.Agent.Plugins;
+using Builder.Worker.Agent.Steps;
+using Microsoft.SemanticKernel;
+
+namespace Builder.Worker.Agent;
+
+/// <summary>
+/// Builds the kernel of one agent step from the application's services: the step's chat service,
+/// the repository tools bound to the step's workspace, and the step plugins (resolved from DI).
+/// </summary>
+public sealed class AgentKernelFactory(IServiceProvider services, ILoggerFactory loggerFactory)
+{
+    public Kernel Create(ModelConnection connection, AgentWorkspace workspace)
+    {
+        var builder = Kernel.CreateBuilder();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(connection.Service);
+        builder.Plugins.AddFromObject(new FilesPlugin(workspace), "files");
+        builder.Plugins.AddFromObject(new SearchPlugin(workspace), "search");
+        builder.Plugins.AddFromObject(new OutlinePlugin(workspace), "outline");
+        builder.Plugins.AddFromObject(new EditPlugin(workspace), "edit");
+        builder.Plugins.AddFromObject(services.GetRequiredService<AnalyzePlugin>(), "analyze");
+        builder.Plugins.AddFromObject(services.GetRequiredService<PlanPlugin>(), "plan");
+        builder.Plugins.AddFromObject(services.GetRequiredService<GeneratePlugin>(), "generate");
+        builder.Plugins.AddFromObject(services.GetRequiredService<ValidatePlugin>(), "validate");
+        return builder.Build();
+    }
+}
