@@ -43,7 +43,7 @@ public sealed class DashboardFlowTests(RunningPlatform platform, ITestOutputHelp
             await page.GetByLabel("Repository", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = repositoryName });
             await page.GetByLabel("Title", new() { Exact = true }).FillAsync(title);
             await page.GetByLabel("Description").FillAsync("The answer must be 42, and make test proves it.");
-            await page.GetByLabel(new Regex("^Checkpoints")).CheckAsync();
+            await page.GetByLabel(new Regex("Checkpoints")).CheckAsync();
             await page.GetByLabel(new Regex("must come with a test")).UncheckAsync();
             await page.GetByLabel("Path of file 1").FillAsync("value.txt");
             await page.GetByLabel("Mode of file 1").SelectOptionAsync("replace");
@@ -77,7 +77,9 @@ public sealed class DashboardFlowTests(RunningPlatform platform, ITestOutputHelp
             // Open the run: the diff and the test results are there before the release is approved.
             await item.GetByRole(AriaRole.Link, new() { Name = title }).ClickAsync();
             await app.ExpectStatusAsync("Awaiting approval");
-            await Expect(page.Locator("li.phase[data-phase=verify]")).ToHaveAttributeAsync("data-state", "done");
+            // The release gate sits after Verify: the rail shows it there, as the current step.
+            await Expect(page.Locator("li.phase[data-phase=build]")).ToHaveAttributeAsync("data-state", "done");
+            await Expect(page.Locator("li.phase[data-phase=verify]")).ToHaveAttributeAsync("data-state", "awaiting_approval");
             await Expect(page.Locator("li.phase[data-phase=verify]")).ToHaveAttributeAsync("aria-current", "step");
             await app.ScreenshotAsync("feature-release-gate");
             await app.Tab("Changes").ClickAsync();
