@@ -103,6 +103,9 @@ public sealed class FakeBuilderApi : IAsyncDisposable
             artifacts[(featureId, name)] = content;
     }
 
+    /// <summary>When set, every action is refused with this problem.</summary>
+    public FakeProblem? ActionProblem { get; set; }
+
     /// <summary>The actions (approve, reject, revise, ...) received, with their bodies.</summary>
     public ConcurrentQueue<(Guid Id, string Action, string Body)> Actions { get; } = new();
 
@@ -264,6 +267,8 @@ public sealed class FakeBuilderApi : IAsyncDisposable
     IResult Act(Guid id, string action, string body)
     {
         Actions.Enqueue((id, action, body));
+        if (ActionProblem is { } refused)
+            return Results.Problem(title: refused.Title, detail: refused.Detail, statusCode: refused.Status);
         FakeFeature? feature;
         lock (gate)
             feature = features.FirstOrDefault(f => f.Id == id);

@@ -18,7 +18,11 @@ public abstract class LiveComponent : ComponentBase, IDisposable
     /// <summary>Cancelled when the component goes away; pass it to API calls.</summary>
     protected CancellationToken Stopping => stop.Token;
 
-    /// <summary>Starts (or moves) the listening; call it once the first data is loaded.</summary>
+    /// <summary>
+    /// Starts (or moves) the listening. Call it once the first load has finished, so that no
+    /// refresh overlaps it; pages render signed-in content only in an interactive circuit, never
+    /// while prerendering, so the end of <c>OnInitializedAsync</c> is the place.
+    /// </summary>
     protected void Listen(Guid? featureId = null)
     {
         if (stop.IsCancellationRequested)
