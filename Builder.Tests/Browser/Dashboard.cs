@@ -32,12 +32,9 @@ public sealed class Dashboard(IPage page, string device)
     /// <summary>Follows a link of the top navigation, as a person would: Blazor navigates inside the page.</summary>
     public async Task NavigateAsync(string section)
     {
-        await OpenMenuIfNeededAsync();
         await Page.GetByRole(AriaRole.Navigation, new() { Name = "Sections" }).GetByRole(AriaRole.Link, new() { Name = section, Exact = true }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
     }
-
-    static Task OpenMenuIfNeededAsync() => Task.CompletedTask;
 
     /// <summary>Saves the whole page as artifacts/screenshots/&lt;device&gt;-NN-&lt;name&gt;.png.</summary>
     public async Task ScreenshotAsync(string name)
