@@ -48,6 +48,8 @@ SYSTEM_PACKAGES=(
   "git|git"
   "make|make"
   "python3|python3"
+  "python3-pytest|/usr/bin/pytest-3"
+  "golang-go|/usr/bin/go"
 )
 
 is_installed() {

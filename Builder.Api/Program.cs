@@ -20,9 +20,9 @@ app.MapRepositoriesApi();
 app.MapFeaturesApi();
 app.MapApprovalsApi();
 app.MapArtifactsApi();
+app.MapTestResultsApi();
 app.MapBoardApi();
 app.MapRepositorySettingsApi();
 app.MapSystemApi();
-app.MapFeatureRetryApi();
 
 app.Run();

@@ -29,6 +29,31 @@ public sealed class BuilderOptions
     public PipelineOptions Pipeline { get; set; } = new();
 
     public BootstrapOptions Bootstrap { get; set; } = new();
+
+    /// <summary>Builder's public address (e.g. https://builder.example.com), used to link a pull request to its run.</summary>
+    [Url]
+    public string? PublicUrl { get; set; }
+
+    [Required]
+    public GitOptions Git { get; set; } = new();
+}
+
+public sealed class GitOptions
+{
+    /// <summary>
+    /// git's url.&lt;with&gt;.insteadOf: fetch and push a repository through another URL (a mirror, a
+    /// proxy, a local copy) while the repository keeps its canonical URL for its host's API.
+    /// </summary>
+    public List<UrlRewrite> UrlRewrites { get; set; } = [];
+}
+
+public sealed class UrlRewrite
+{
+    [Required]
+    public string Prefix { get; set; } = "";
+
+    [Required]
+    public string ReplaceWith { get; set; } = "";
 }
 
 public sealed class LimitOptions
@@ -54,6 +79,14 @@ public sealed class WorkerOptions
     /// <summary>Wall-clock limit of one build or test command.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Memory one sandboxed command (with its children) may use, where the host lets cgroups enforce it.</summary>
+    [Range(16L * 1024 * 1024, 1L << 40)]
+    public long MemoryLimitBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>Processes one sandboxed command may have at once, where the host lets cgroups enforce it.</summary>
+    [Range(8, 100_000)]
+    public int MaxProcesses { get; set; } = 1024;
 }
 
 public sealed class RecoveryOptions

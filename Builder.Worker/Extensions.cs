@@ -2,6 +2,9 @@ using Builder.Core;
 using Builder.Core.Messaging;
 using Builder.Core.StateMachines;
 using Builder.Worker.Execution;
+using Builder.Worker.Phases;
+using Builder.Worker.Sandbox;
+using Builder.Worker.Hosting;
 using Builder.Worker.Phases.Build;
 using Builder.Worker.Phases.Deliver;
 using Builder.Worker.Phases.Deploy;
@@ -35,6 +38,10 @@ public static class Extensions
         builder.Services.AddSingleton<Git>();
         builder.Services.AddSingleton<WorkspaceManager>();
         builder.Services.AddSingleton<PhaseServices>();
+        builder.Services.AddSingleton<StepRunner>();
+        builder.AddSandbox();
+        builder.AddPullRequestHosts();
+        builder.Services.AddSingleton<PullRequestPublisher>();
         builder.Services.AddHostedService<RecoverySweeper>();
         return builder;
     }

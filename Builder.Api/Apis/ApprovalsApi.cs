@@ -26,6 +26,8 @@ public static class ApprovalsApi
             .WithSummary("Send a run waiting at a gate back to Plan with notes.");
         api.MapPost("/cancel", Cancel).RequireAuthorization(ApiScopes.FeaturesWrite)
             .WithSummary("Cancel a run at any point; its running processes are killed.");
+        api.MapPost("/retry", Retry).RequireAuthorization(ApiScopes.FeaturesWrite)
+            .WithSummary("Run an ended feature again from Plan, on the same branch (its pull request is updated, not duplicated).");
         return api;
     }
 
@@ -65,6 +67,19 @@ public static class ApprovalsApi
             new { by = http.User.Actor(), reason = request?.Reason }, state.Phase, cancellationToken: cancellationToken);
         await publisher.Publish(new FeatureCancellationRequested(id, http.User.Actor(), request?.Reason), cancellationToken);
         return TypedResults.Accepted($"/api/features/{id}", new ActionAccepted(id, "cancellation requested", FeatureStatus.Of(state.CurrentState)));
+    }
+
+    public static async Task<Results<Accepted<ActionAccepted>, ProblemHttpResult, ValidationProblem>> Retry(
+        Guid id, HttpContext http, BuilderDbContext db, IPublishEndpoint publisher, CancellationToken cancellationToken)
+    {
+        var (found, state) = await LoadAsync(id, http, db, cancellationToken);
+        if (!found)
+            return FeaturesApi.NotFound(id);
+        if (state is null || !FeatureStatus.IsTerminal(state.CurrentState))
+            return Conflict($"The feature is {FeatureStatus.Of(state?.CurrentState)}; only a run that has ended can be retried.");
+
+        await publisher.Publish(new FeatureRetryRequested(id, http.User.Actor()), cancellationToken);
+        return TypedResults.Accepted($"/api/features/{id}", new ActionAccepted(id, "retry requested", FeatureStatus.Of(state.CurrentState)));
     }
 
     static async Task<Results<Accepted<ActionAccepted>, ProblemHttpResult, ValidationProblem>> AtGate(

@@ -13,7 +13,11 @@ public sealed record FeatureDetail(
     Guid Id, string Title, string Description, Guid RepositoryId, string RepositoryName, string TargetBranch, ApprovalMode ApprovalMode,
     string Status, string State, string? CurrentPhase, string? Gate, int ProgressPercent, int Attempt,
     IReadOnlyList<PhaseView> Phases, string? BaseCommit, string? Branch, string? CommitSha, FeatureError? Error, string? RevisionNotes,
-    IReadOnlyList<DraftFileView> Draft, string RequestedBy, DateTime CreatedAt, DateTime UpdatedAt);
+    IReadOnlyList<DraftFileView> Draft, string RequestedBy, DateTime CreatedAt, DateTime UpdatedAt)
+{
+    /// <summary>Passed, failed and skipped counts and the test-integrity verdict of the last verification.</summary>
+    public TestSummaryView? Tests { get; init; }
+}
 
 public sealed record PhaseView(string Name, string Status, DateTime? StartedAt, DateTime? EndedAt, long? DurationMs, string? Reason);
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
 using Builder.Core;
+using Builder.Core.Artifacts;
 using Builder.Core.Contracts;
 using Builder.Core.Domain;
 using Builder.Core.Events;
@@ -166,7 +167,9 @@ public static class FeaturesApi
         string[] phaseTypes = [EventTypes.PhaseStarted, EventTypes.PhaseCompleted, EventTypes.PhaseSkipped, EventTypes.PhaseFailed];
         var phaseEvents = await db.FeatureEvents.AsNoTracking().Where(e => e.FeatureId == id && phaseTypes.Contains(e.Type))
             .OrderBy(e => e.Sequence).ToListAsync(cancellationToken);
-        return TypedResults.Ok(FeatureViews.Detail(feature, repositoryName, state, phaseEvents));
+        var testResults = await db.Artifacts.AsNoTracking().Where(a => a.FeatureId == id && a.Name == ArtifactNames.TestResults)
+            .Select(a => a.Content).FirstOrDefaultAsync(cancellationToken);
+        return TypedResults.Ok(FeatureViews.Detail(feature, repositoryName, state, phaseEvents) with { Tests = TestResultsApi.Summary(testResults) });
     }
 
     public static async Task<Results<Ok<IReadOnlyList<FeatureEventView>>, ProblemHttpResult, ValidationProblem>> GetEvents(

@@ -23,4 +23,5 @@ public static class ArtifactNames
     public const string Change = "change.diff";
     public const string BuildLog = "build.log";
     public const string TestLog = "test.log";
+    public const string TestResults = "test-results.json";
 }

@@ -16,5 +16,8 @@ public sealed record FeatureRevisionRequested(Guid FeatureId, string By, string 
 /// <summary>Consumed by the saga (to end the run) and by every worker (to kill the run's processes).</summary>
 public sealed record FeatureCancellationRequested(Guid FeatureId, string By, string? Reason);
 
+/// <summary>Runs an ended feature again from Plan, as a new attempt on the same branch.</summary>
+public sealed record FeatureRetryRequested(Guid FeatureId, string By);
+
 /// <summary>Re-issues the current phase's command of a run that stopped advancing (crash, lost message).</summary>
 public sealed record ResumeFeature(Guid FeatureId, string Reason);

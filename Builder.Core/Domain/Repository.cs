@@ -22,7 +22,16 @@ public sealed class Repository
 /// <summary>Per-repository overrides of what detection finds.</summary>
 public sealed record RepositorySettings
 {
+    /// <summary>dotnet, node, python, go or make: skips detection.</summary>
+    public string? Toolchain { get; init; }
+
+    /// <summary>Replaces the detected dependency restore; an empty string means "nothing to restore".</summary>
+    public string? RestoreCommand { get; init; }
+
+    /// <summary>Replaces the detected build; an empty string means "nothing to build".</summary>
     public string? BuildCommand { get; init; }
+
+    /// <summary>Replaces the detected test command. It should write its report into $BUILDER_REPORTS_DIR.</summary>
     public string? TestCommand { get; init; }
 
     /// <summary>Globs of the paths a change may write (e.g. "src/**"); empty allows every path.</summary>
@@ -30,4 +39,13 @@ public sealed record RepositorySettings
 
     /// <summary>Overrides Builder:Limits:MaxFileBytes for this repository.</summary>
     public int? MaxFileBytes { get; init; }
+
+    /// <summary>.NET: the target framework to test (e.g. "net8.0") when projects target several.</summary>
+    public string? TargetFramework { get; init; }
+
+    /// <summary>Variables for restore, build and test; they win over the toolchain's own.</summary>
+    public IReadOnlyDictionary<string, string>? Environment { get; init; }
+
+    /// <summary>Extra test reports to read, as globs relative to the repository root (e.g. "out/**/TEST-*.xml").</summary>
+    public IReadOnlyList<string>? TestReportPaths { get; init; }
 }

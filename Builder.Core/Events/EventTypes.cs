@@ -9,6 +9,7 @@ public static class EventTypes
     public const string PhaseSkipped = "phase.skipped";
     public const string PhaseFailed = "phase.failed";
     public const string Log = "log";
+    public const string SandboxNotice = "sandbox.notice";
 
     public const string WorkspacePrepared = "workspace.prepared";
     public const string PlanGenerated = "plan.generated";
@@ -21,6 +22,9 @@ public static class EventTypes
     public const string VerificationFailed = "verification.failed";
     public const string CommitCreated = "commit.created";
     public const string PushCompleted = "push.completed";
+    public const string PullRequestOpened = "pull_request.opened";
+    public const string PullRequestUpdated = "pull_request.updated";
+    public const string PullRequestSkipped = "pull_request.skipped";
     public const string DeploySkipped = "deploy.skipped";
     public const string HealthCheckSkipped = "healthcheck.skipped";
 
@@ -33,5 +37,6 @@ public static class EventTypes
     public const string FeatureCompleted = "feature.completed";
     public const string FeatureFailed = "feature.failed";
     public const string FeatureResumed = "feature.resumed";
+    public const string RetryRequested = "retry.requested";
     public const string FixRequested = "fix.requested";
 }

@@ -29,6 +29,7 @@ public sealed class FeatureStateMachine : MassTransitStateMachine<FeatureState>
         Event(() => Rejection, x => { x.CorrelateById(m => m.Message.FeatureId); x.OnMissingInstance(m => m.Discard()); });
         Event(() => RevisionRequested, x => { x.CorrelateById(m => m.Message.FeatureId); x.OnMissingInstance(m => m.Discard()); });
         Event(() => CancellationRequested, x => { x.CorrelateById(m => m.Message.FeatureId); x.OnMissingInstance(m => m.Discard()); });
+        Event(() => RetryRequested, x => { x.CorrelateById(m => m.Message.FeatureId); x.OnMissingInstance(m => m.Discard()); });
         Event(() => ResumeRequested, x => { x.CorrelateById(m => m.Message.FeatureId); x.OnMissingInstance(m => m.Discard()); });
         Event(() => Planned, x => { x.CorrelateById(m => m.Message.FeatureId); x.OnMissingInstance(m => m.Discard()); });
         Event(() => Generated, x => { x.CorrelateById(m => m.Message.FeatureId); x.OnMissingInstance(m => m.Discard()); });
@@ -165,6 +166,21 @@ public sealed class FeatureStateMachine : MassTransitStateMachine<FeatureState>
                     $"resumed:{ctx.MessageId ?? NewId.NextGuid()}", new { phase = ctx.Saga.Phase, reason = ctx.Message.Reason }, ctx.Saga.Phase))
                 .ThenAsync(PublishPhaseCommand));
 
+        During(new[] { Completed, Failed, Cancelled, Rejected, RolledBack },
+            When(RetryRequested)
+                .Then(ctx =>
+                {
+                    ctx.Saga.Attempt++;
+                    ctx.Saga.PlanAttempt = ctx.Saga.Attempt;
+                    ctx.Saga.FixRounds = 0;
+                    ctx.Saga.Feedback = null;
+                    ctx.Saga.BaseCommit = null;
+                    ctx.Saga.ErrorCode = ctx.Saga.ErrorMessage = ctx.Saga.FailedPhase = null;
+                    ctx.Saga.Retryable = false;
+                })
+                .ThenAsync(ctx => Record(ctx, EventTypes.RetryRequested, new { by = ctx.Message.By }))
+                .Then(ctx => Enter(ctx.Saga, Phase.Plan)).TransitionTo(Planning).ThenAsync(PublishPhaseCommand));
+
         DuringAny(
             When(CancellationRequested, ctx => !IsTerminal(ctx.Saga))
                 .ThenAsync(ctx => Record(ctx, EventTypes.FeatureCancelled, new { by = ctx.Message.By, reason = ctx.Message.Reason, phase = ctx.Saga.Phase }))
@@ -194,6 +210,7 @@ public sealed class FeatureStateMachine : MassTransitStateMachine<FeatureState>
     public Event<FeatureRevisionRequested> RevisionRequested { get; private set; } = null!;
     public Event<FeatureCancellationRequested> CancellationRequested { get; private set; } = null!;
     public Event<ResumeFeature> ResumeRequested { get; private set; } = null!;
+    public Event<FeatureRetryRequested> RetryRequested { get; private set; } = null!;
     public Event<FeaturePlanned> Planned { get; private set; } = null!;
     public Event<ChangeGenerated> Generated { get; private set; } = null!;
     public Event<ChangeBuilt> Built { get; private set; } = null!;

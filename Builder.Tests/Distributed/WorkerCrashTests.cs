@@ -10,17 +10,23 @@ public sealed class WorkerCrashTests
     {
         await using var cluster = await DistributedBuilder.StartAsync(workers: 1);
         var api = cluster.Admin();
-        var marker = Directory.CreateTempSubdirectory("builder-building-").FullName;
-        using var repository = TestRepository.CreateMakeProject(build: $"@touch {marker}/$$BUILDER_FEATURE_ID; sleep 3; echo build ok");
+        using var repository = TestRepository.CreateMakeProject(build: "@sleep 3; echo build ok");
         var repositoryId = await api.RegisterRepositoryAsync(repository.RemotePath);
 
         var ids = await Task.WhenAll(Enumerable.Range(1, 4).Select(i =>
             api.SubmitAsync(repositoryId, $"Survives a crash {i}", [BuilderApi.File("value.txt", "42\n", "replace"), BuilderApi.File($"crash/{i}.txt", $"{i}\n")])));
 
+        // Crash while at least two builds run (the build phase has started and not ended).
         var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (Directory.GetFiles(marker).Length < 2 && DateTime.UtcNow < deadline)
+        var building = 0;
+        while (building < 2 && DateTime.UtcNow < deadline)
+        {
+            var features = await Task.WhenAll(ids.Select(api.FeatureAsync));
+            building = features.Count(f => f["phases"]!.AsArray().Any(p => (string)p!["name"]! == "build" && (string)p["status"]! == "running"));
             await Task.Delay(50);
-        Directory.GetFiles(marker).Length.ShouldBeGreaterThanOrEqualTo(2, $"builds never started\n{cluster.Logs}");
+        }
+
+        building.ShouldBeGreaterThanOrEqualTo(2, $"builds never started\n{cluster.Logs}");
 
         cluster.Workers[0].Crash();
         var replacement = cluster.AddWorker();

@@ -24,11 +24,16 @@ public sealed class BuilderApi(HttpClient http)
         return JsonNode.Parse(body)!["id"]!.GetValue<Guid>();
     }
 
-    public async Task<Guid> SubmitAsync(Guid repositoryId, string title, IEnumerable<object> files, string approvalMode = "auto", string? idempotencyKey = null)
+    /// <summary>
+    /// Submits a feature with a draft. Most pipeline tests exercise mechanics with drafts that add no
+    /// test, so they say testsRequired: false; the test-integrity contract has its own tests.
+    /// </summary>
+    public async Task<Guid> SubmitAsync(Guid repositoryId, string title, IEnumerable<object> files, string approvalMode = "auto", string? idempotencyKey = null,
+        bool testsRequired = false)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/features")
         {
-            Content = JsonContent.Create(new { repositoryId, title, description = $"{title}.", approvalMode, draft = new { files } }),
+            Content = JsonContent.Create(new { repositoryId, title, description = $"{title}.", approvalMode, draft = new { files }, testsRequired }),
         };
         if (idempotencyKey is not null)
             request.Headers.Add("Idempotency-Key", idempotencyKey);

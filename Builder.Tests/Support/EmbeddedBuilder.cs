@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Builder.Tests.Support;
 
@@ -13,6 +14,21 @@ namespace Builder.Tests.Support;
 public sealed class EmbeddedBuilder : WebApplicationFactory<Builder.Api.ApiEntryPoint>
 {
     public const string AdminKey = "bld-test-admin-key-0123456789";
+
+    readonly IReadOnlyDictionary<string, string?>? _settings;
+
+    // xunit class fixtures need exactly one public constructor; tests with settings use With().
+    public EmbeddedBuilder()
+    {
+    }
+
+    EmbeddedBuilder(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
+
+    /// <summary>An embedded Builder with extra configuration (keys like "Builder:Worker:MaxConcurrentRuns").</summary>
+    public static EmbeddedBuilder With(IReadOnlyDictionary<string, string?> settings) => new(settings);
+
+    /// <summary>Every log line the app wrote, to prove what never appears in logs.</summary>
+    public CapturedLogs Logs { get; } = new();
 
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("builder-embedded-").FullName;
 
@@ -25,6 +41,9 @@ public sealed class EmbeddedBuilder : WebApplicationFactory<Builder.Api.ApiEntry
         builder.UseSetting("Builder:Worker:CommandTimeout", "00:02:00");
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Warning");
         builder.UseSetting("Logging:LogLevel:MassTransit", "Warning");
+        foreach (var (key, value) in _settings ?? new Dictionary<string, string?>())
+            builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     public BuilderApi Admin() => BuilderApi.WithKey(CreateClient(), AdminKey);

@@ -22,7 +22,7 @@ public sealed class BoardFilterSpecs
         home.WaitForAssertion(() => Titles(home).Count.ShouldBe(4), WebHarness.Patience);
         home.WaitForAssertion(() => home.FindAll("#board-repository option").Select(o => o.TextContent).ShouldBe(["All repositories", "shop", "docs"]), WebHarness.Patience);
 
-        home.Find("#board-repository").Change(Docs.ToString());
+        await home.InvokeAsync(() => home.Find("#board-repository").Change(Docs.ToString()));
 
         home.WaitForAssertion(() => Titles(home).ShouldBe(["Document dark mode"]), WebHarness.Patience);
         Count(home, "Completed").ShouldBe("1");
@@ -39,7 +39,7 @@ public sealed class BoardFilterSpecs
         var home = circuit.SignIn();
         home.WaitForAssertion(() => home.FindAll("#board-author option").Select(o => o.TextContent).ShouldBe(["Anyone", "agent:writer@2.0", "alice", "ci-bot"]), WebHarness.Patience);
 
-        home.Find("#board-author").Change("alice");
+        await home.InvokeAsync(() => home.Find("#board-author").Change("alice"));
 
         home.WaitForAssertion(() => Titles(home).ShouldBe(["Dark mode", "CSV export"]), WebHarness.Patience);
         home.FindAll("td.author").Select(a => a.TextContent).ShouldAllBe(a => a == "alice");
@@ -55,7 +55,7 @@ public sealed class BoardFilterSpecs
         home.WaitForAssertion(() => Titles(home).Count.ShouldBe(4), WebHarness.Patience);
 
         foreach (var typed in new[] { "D", "DA", "DAR", "DARK" })
-            home.Find("#board-search").Input(typed);
+            await home.InvokeAsync(() => home.Find("#board-search").Input(typed));
 
         home.WaitForAssertion(() => Titles(home).ShouldBe(["Dark mode", "Document dark mode"]), WebHarness.Patience);
         var searches = web.Api.Requests.Where(r => r.Path == "/api/board" && r.Query.Contains("q=")).Select(r => r.Query).Distinct().ToList();
@@ -72,14 +72,14 @@ public sealed class BoardFilterSpecs
         var home = circuit.SignIn();
         home.WaitForAssertion(() => Titles(home).Count.ShouldBe(4), WebHarness.Patience);
 
-        home.Find("#board-author").Change("ci-bot");
+        await home.InvokeAsync(() => home.Find("#board-author").Change("ci-bot"));
         home.WaitForAssertion(() => Titles(home).ShouldBe(["Search"]), WebHarness.Patience);
-        home.Find("#board-search").Input("dark");
-        home.Find("form.filters").Submit();
+        await home.InvokeAsync(() => home.Find("#board-search").Input("dark"));
+        await home.InvokeAsync(() => home.Find("form.filters").Submit());
 
         home.WaitForAssertion(() => home.Find(".empty").TextContent.ShouldContain("No feature matches these filters."), WebHarness.Patience);
         home.Find(".empty button").TextContent.ShouldBe("Clear filters");
-        home.Find(".empty button").Click();
+        await home.InvokeAsync(() => home.Find(".empty button").Click());
 
         home.WaitForAssertion(() => Titles(home).Count.ShouldBe(4), WebHarness.Patience);
         home.Find("#board-search").GetAttribute("value").ShouldBe("");

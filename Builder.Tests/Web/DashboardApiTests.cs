@@ -5,7 +5,7 @@ using Builder.Tests.Support;
 
 namespace Builder.Tests.Web;
 
-/// <summary>The API endpoints the dashboard added (board, repository settings, system status, retry), in the embedded topology.</summary>
+/// <summary>The API endpoints the dashboard added (board, repository settings, system status), in the embedded topology.</summary>
 public sealed class DashboardApiTests(EmbeddedBuilder builder) : IClassFixture<EmbeddedBuilder>
 {
     readonly BuilderApi api = builder.Admin();
@@ -69,7 +69,7 @@ public sealed class DashboardApiTests(EmbeddedBuilder builder) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Runs_of_a_repository_system_status_and_retry_of_a_failed_run()
+    public async Task Runs_of_a_repository_and_the_system_status()
     {
         using var repository = TestRepository.CreateMakeProject();
         var id = await api.RegisterRepositoryAsync(repository.RemotePath);
@@ -90,18 +90,6 @@ public sealed class DashboardApiTests(EmbeddedBuilder builder) : IClassFixture<E
         status["runs"]!["failed24h"]!.GetValue<int>().ShouldBeGreaterThanOrEqualTo(1);
         status["phaseDurations"]!.AsArray().Select(p => (string)p!["phase"]!).ShouldContain("plan");
         status["workers"]!.AsArray().Count.ShouldBeGreaterThan(0);
-
-        var retry = await api.ActAsync(failed, "retry");
-        retry.StatusCode.ShouldBe(HttpStatusCode.Accepted, await retry.Content.ReadAsStringAsync());
-        var again = JsonNode.Parse(await retry.Content.ReadAsStringAsync())!["id"]!.GetValue<Guid>();
-        again.ShouldNotBe(failed);
-        var second = await api.WaitForEndAsync(again);
-        second["title"]!.GetValue<string>().ShouldBe("Wrong answer");
-        second["draft"]!.AsArray().Single()!["path"]!.GetValue<string>().ShouldBe("value.txt");
-
-        var completed = await api.SubmitAsync(id, "Right answer", [BuilderApi.File("value.txt", "42\n", "replace")]);
-        await api.WaitForStatusAsync(completed, "Completed");
-        (await api.ActAsync(completed, "retry")).StatusCode.ShouldBe(HttpStatusCode.Conflict);
     }
 
     [Fact]

@@ -87,7 +87,7 @@ public sealed record TestReport(
     }
 
     static IReadOnlyList<TestCaseView> ReadCases(JsonElement p) =>
-        [.. Payloads.Objects(p, "results", "tests", "cases", "testCases")
+        [.. Payloads.Objects(p, "change", "results", "tests", "cases", "testCases")
             .Select(t => new TestCaseView(Payloads.Text(t, "name", "id", "fullName") ?? "(unnamed test)", Payloads.Text(t, "outcome", "status", "result") ?? "unknown", Payloads.Text(t, "message", "error")))];
 
     static IntegrityVerdictView? ReadVerdict(JsonElement p)
@@ -118,7 +118,7 @@ public static class StreamedLogs
     public static string? PhaseOf(string logName) => logName switch
     {
         "build.log" => "build",
-        "test.log" => "verify",
+        _ when logName.StartsWith("test", StringComparison.Ordinal) => "verify",
         _ => null,
     };
 

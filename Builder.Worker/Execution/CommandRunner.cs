@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Builder.Worker.Execution;
 
@@ -19,6 +18,15 @@ public sealed record CommandSpec(string FileName, IReadOnlyList<string> Argument
 
     /// <summary>Output beyond this many characters keeps only its tail (the end of a log says most).</summary>
     public int MaxOutputChars { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// False starts the child from <see cref="Environment"/> alone instead of the worker's
+    /// environment, which holds connection strings and keys.
+    /// </summary>
+    public bool InheritEnvironment { get; init; } = true;
+
+    /// <summary>Written to the child's standard input, which is then closed (it is closed at once when null).</summary>
+    public string? StandardInput { get; init; }
 
     public static CommandSpec Shell(string command, string workingDirectory) => new("bash", ["-c", command], workingDirectory);
 }
@@ -39,6 +47,8 @@ public sealed class CommandRunner(ILogger<CommandRunner> logger)
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (!spec.InheritEnvironment)
+            psi.Environment.Clear();
         psi.ArgumentList.Add("--wait");
         psi.ArgumentList.Add(spec.FileName);
         foreach (var argument in spec.Arguments)
@@ -57,9 +67,10 @@ public sealed class CommandRunner(ILogger<CommandRunner> logger)
         process.OutputDataReceived += (_, e) => Receive(e.Data);
         process.ErrorDataReceived += (_, e) => Receive(e.Data);
         process.Start();
-        process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        // Not awaited: a child that never reads must still meet its timeout.
+        _ = WriteInputAsync(process, spec.StandardInput);
 
         using var timeout = new CancellationTokenSource(spec.Timeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -71,7 +82,7 @@ public sealed class CommandRunner(ILogger<CommandRunner> logger)
         catch (OperationCanceledException)
         {
             KillProcessGroup(process);
-            await process.WaitForExitAsync(CancellationToken.None);
+            await WaitAfterKillAsync(process, output);
             if (!timeout.IsCancellationRequested)
                 throw;
 
@@ -87,6 +98,38 @@ public sealed class CommandRunner(ILogger<CommandRunner> logger)
                 return;
             output.Append(line);
             onLine?.Invoke(line);
+        }
+    }
+
+    static async Task WriteInputAsync(Process process, string? input)
+    {
+        try
+        {
+            if (input is not null)
+                await process.StandardInput.WriteAsync(input);
+            process.StandardInput.Close();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The child exited (or closed its input) before reading all of it: its exit code says what happened.
+        }
+    }
+
+    /// <summary>
+    /// Waits for the killed child and the end of its output. A process that left the group (its own
+    /// setsid) may hold the output pipe open for ever: the result must not wait for it.
+    /// </summary>
+    async Task WaitAfterKillAsync(Process process, OutputBuffer output)
+    {
+        using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await process.WaitForExitAsync(drain.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("The output of killed process {Pid} is still held open by a process outside its group", process.Id);
+            output.Append("[builder] a process outside the killed tree still held the output open; output after this point is lost");
         }
     }
 
@@ -108,30 +151,4 @@ public sealed class CommandRunner(ILogger<CommandRunner> logger)
 
     [DllImport("libc", SetLastError = true)]
     static extern int kill(int pid, int sig);
-
-    sealed class OutputBuffer(int maxChars)
-    {
-        readonly StringBuilder _text = new();
-        long _dropped;
-
-        public void Append(string line)
-        {
-            lock (_text)
-            {
-                _text.Append(line).Append('\n');
-                if (_text.Length > maxChars)
-                {
-                    var excess = _text.Length - maxChars;
-                    _text.Remove(0, excess);
-                    _dropped += excess;
-                }
-            }
-        }
-
-        public override string ToString()
-        {
-            lock (_text)
-                return _dropped == 0 ? _text.ToString() : $"[builder] {_dropped} earlier characters of output were dropped\n{_text}";
-        }
-    }
 }

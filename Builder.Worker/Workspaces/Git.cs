@@ -1,4 +1,6 @@
+using Builder.Core;
 using Builder.Worker.Execution;
+using Microsoft.Extensions.Options;
 
 namespace Builder.Worker.Workspaces;
 
@@ -12,7 +14,7 @@ public sealed class GitException(string message, bool transient) : Exception(mes
 /// Runs the git CLI. Credentials for https remotes are passed as an http.extraHeader through
 /// GIT_CONFIG_* environment variables, so they appear in no command line, URL, or config file.
 /// </summary>
-public sealed class Git(CommandRunner runner)
+public sealed class Git(CommandRunner runner, IOptions<BuilderOptions> options)
 {
     static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
@@ -37,6 +39,8 @@ public sealed class Git(CommandRunner runner)
         Config("gc.auto", "0");
         Config("core.hooksPath", "/dev/null");
         Config("protocol.file.allow", "always");
+        foreach (var rewrite in options.Value.Git.UrlRewrites)
+            Config($"url.{rewrite.ReplaceWith}.insteadOf", rewrite.Prefix);
         if (token is not null)
         {
             var basic = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"x-access-token:{token}"));

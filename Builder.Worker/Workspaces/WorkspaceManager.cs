@@ -131,12 +131,17 @@ public sealed class WorkspaceManager(Git git, IOptions<BuilderOptions> options, 
 
     public async Task RemoveAsync(Guid repositoryId, Guid featureId, CancellationToken cancellationToken)
     {
-        foreach (var variant in new[] { null, "base", "tests" })
+        // The worktree, its variants, their state files and the report folders all start with the id.
+        var folder = new DirectoryInfo(Path.Combine(Root, "workspaces"));
+        if (folder.Exists)
         {
-            var workspace = WorkspacePath(featureId, variant);
-            File.Delete(StatePath(featureId, variant));
-            if (Directory.Exists(workspace))
-                Directory.Delete(workspace, recursive: true);
+            foreach (var entry in folder.EnumerateFileSystemInfos($"{featureId:N}*"))
+            {
+                if (entry is DirectoryInfo directory)
+                    directory.Delete(recursive: true);
+                else
+                    entry.Delete();
+            }
         }
 
         var mirror = MirrorPath(repositoryId);

@@ -12,7 +12,7 @@ namespace Builder.Worker.Phases.Deliver;
 /// base, change, message, author and dates), so a redelivered command makes the same SHA, finds it
 /// already on the remote, and pushes nothing.
 /// </summary>
-public sealed class DeliverChangeConsumer(PhaseServices services) : PhaseConsumer<DeliverChange>(services)
+public sealed class DeliverChangeConsumer(PhaseServices services, PullRequestPublisher pullRequests) : PhaseConsumer<DeliverChange>(services)
 {
     protected override Phase Phase => Phase.Deliver;
 
@@ -40,6 +40,7 @@ public sealed class DeliverChangeConsumer(PhaseServices services) : PhaseConsume
         }
 
         await run.RecordAsync(EventTypes.PushCompleted, new { branch, sha, alreadyOnRemote = !pushed });
+        await pullRequests.PublishAsync(run, branch, change);
         return new PhaseOutcome(new ChangeDelivered(run.Feature.Id, run.Attempt, branch, sha));
     }
 

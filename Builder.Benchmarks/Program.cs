@@ -1,0 +1,26 @@
+namespace Builder.Benchmarks;
+
+/// <summary>One benchmark class per measurement; the first argument picks it, the rest go to BenchmarkDotNet.</summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "sandbox":
+                SandboxStartBenchmark.Run(args[1..]);
+                return 0;
+            case "workspace":
+                await WorkspaceBenchmark.RunAsync(args[1..]);
+                return 0;
+            default:
+                Console.Error.WriteLine("""
+                    usage: dotnet run -c Release --project Builder.Benchmarks -- <benchmark> [BenchmarkDotNet options]
+
+                      sandbox     start overhead of the bubblewrap sandbox over a bare process ("true", 200 runs each)
+                      workspace   cold clone vs a worktree from the warm mirror, for a generated repository [files, default 5000]
+                    """);
+                return 2;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text;
+using Builder.Core.Events;
+using Builder.Worker.Pipeline;
+using Builder.Worker.Sandbox;
+using Builder.Worker.Toolchains;
+
+namespace Builder.Worker.Phases;
+
+public enum Step
+{
+    Restore,
+    Build,
+    Test,
+}
+
+/// <summary>
+/// Runs a toolchain's restore, build and test steps for a run, each in the sandbox: restore is the
+/// only step with network (it fills the package caches), build and test run offline against them.
+/// Output streams into the run's events and accumulates in one log artifact per phase.
+/// </summary>
+public sealed class StepRunner(ISandbox sandbox, PhaseServices services)
+{
+    string CacheRoot => Path.Combine(services.Options.DataDirectory, "caches");
+
+    /// <summary>One log artifact (e.g. build.log) gathering the steps of a phase.</summary>
+    public sealed class Log(PhaseRun run, string name)
+    {
+        readonly StringBuilder _text = new();
+
+        public string Name => name;
+
+        public Task AppendAsync(string text)
+        {
+            _text.Append(text);
+            return run.StoreTextAsync(name, _text.ToString());
+        }
+    }
+
+    /// <summary>Runs the step, or returns null when the toolchain has nothing to do for it.</summary>
+    public async Task<SandboxResult?> RunAsync(PhaseRun run, string workspace, ToolchainCommands commands, Step step, string reportsDirectory, Log log,
+        string label = "")
+    {
+        var command = step switch
+        {
+            Step.Restore => commands.Restore,
+            Step.Build => commands.Build,
+            _ => commands.Test,
+        };
+        if (string.IsNullOrWhiteSpace(command))
+            return null;
+
+        Directory.CreateDirectory(reportsDirectory);
+        var environment = new Dictionary<string, string?>
+        {
+            ["CI"] = "true",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+            ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
+            ["npm_config_update_notifier"] = "false",
+            ["BUILDER_FEATURE_ID"] = run.Feature.Id.ToString(),
+        };
+        foreach (var (name, value) in commands.EnvironmentFor(reportsDirectory, CacheRoot))
+            environment[name] = value;
+
+        List<string> writable = [reportsDirectory];
+        List<string> readOnly = [];
+        foreach (var cache in commands.CacheDirectories)
+        {
+            var path = Path.Combine(CacheRoot, cache.Folder);
+            Directory.CreateDirectory(path);
+            (step == Step.Restore || cache.WritableAfterRestore ? writable : readOnly).Add(path);
+        }
+
+        var stream = run.OpenLog($"{step.ToString().ToLowerInvariant()}{label}");
+        stream.Line($"$ {command}");
+        SandboxResult result;
+        try
+        {
+            result = await sandbox.RunAsync(new SandboxRequest(command, workspace)
+            {
+                Network = step == Step.Restore,
+                Environment = environment,
+                WritableBinds = writable,
+                ReadOnlyBinds = readOnly,
+                Timeout = services.Options.Worker.CommandTimeout,
+                MemoryBytes = services.Options.Worker.MemoryLimitBytes,
+                MaxProcesses = services.Options.Worker.MaxProcesses,
+            }, run.CancellationToken, stream.Line);
+        }
+        finally
+        {
+            await stream.FlushAsync();
+        }
+
+        foreach (var notice in result.Notices)
+            await run.RecordAsync(EventTypes.SandboxNotice, new { sandbox = sandbox.Name, notice }, notice.GetHashCode().ToString("x8"));
+
+        var ending = result.LimitHit is { } limit ? $"stopped: {limit} limit" : $"exit code {result.ExitCode}";
+        await log.AppendAsync($"$ {command}{(label.Length > 0 ? $"   [{label.Trim(' ', '(', ')')}]" : "")}\n{result.Output}\n[builder] {ending} after {result.Duration.TotalSeconds:F1} s\n\n");
+        return result;
+    }
+
+    /// <summary>Why a step failed, in words for the run's error.</summary>
+    public static string Describe(SandboxResult result) => result.LimitHit switch
+    {
+        "timeout" => "it ran past the time limit and was killed",
+        "memory" => "it went past the memory limit and was killed",
+        "processes" => "it started more processes than allowed and was stopped",
+        { } other => $"it hit the {other} limit",
+        null => $"exit code {result.ExitCode}",
+    };
+}

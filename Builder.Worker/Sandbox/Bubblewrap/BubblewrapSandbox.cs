@@ -1,0 +1,138 @@
+using Builder.Worker.Execution;
+using Builder.Worker.Sandbox.Cgroups;
+using Microsoft.Extensions.Options;
+
+namespace Builder.Worker.Sandbox.Bubblewrap;
+
+/// <summary>
+/// Runs a command under bubblewrap (see <see cref="BubblewrapPlan"/> for what it sees) inside
+/// per-run cgroup v1 memory and pids cgroups. A limit the kernel enforced ends the run at once:
+/// after an OOM kill or a refused fork the rest of a build only produces confusing errors.
+/// </summary>
+public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOptions> options, ILogger<BubblewrapSandbox> logger) : ISandbox
+{
+    static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(200);
+
+    // Runs as the first process of the run: joins the cgroups before anything can fork, makes the
+    // run the host OOM killer's first choice, then becomes bubblewrap. Arguments: cgroup.procs
+    // files, "--", the command line.
+    const string JoinCgroupsThenExec = """
+        { echo 1000 > /proc/self/oom_score_adj; } 2>/dev/null
+        while [ "$1" != -- ]; do
+          echo $$ > "$1" || { echo "[builder] could not join the cgroup $1" >&2; exit 125; }
+          shift
+        done
+        shift
+        exec "$@"
+        """;
+
+    public string Name => "bubblewrap";
+
+    public async Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken cancellationToken, Action<string>? onLine = null)
+    {
+        var settings = options.Value;
+        request = settings.Clamp(request);
+        var plan = BubblewrapPlan.For(request, settings.HiddenPaths, settings.ReadOnlyPaths, settings.SearchPath);
+        var cgroups = settings.UseCgroups
+            ? RunCgroups.Create(settings.CgroupParent, Guid.NewGuid().ToString("N"), request.MemoryBytes, request.MaxProcesses, logger)
+            : RunCgroups.None("cgroups are switched off (UseCgroups=false): no memory or process-count limit");
+        var notices = plan.Notices.Concat(cgroups.Notices).ToList();
+
+        string? stoppedBy = null;
+        using var watching = new CancellationTokenSource();
+        var watch = WatchAsync(cgroups, reason => stoppedBy ??= reason, watching.Token);
+        try
+        {
+            var result = await runner.RunAsync(Spec(request, plan, cgroups, settings), cancellationToken, onLine);
+            await StopAsync(watching, watch);
+            var limit = result.TimedOut ? "timeout" : stoppedBy ?? cgroups.LimitHit();
+            var output = result.Output;
+            if (limit is "memory" or "processes")
+            {
+                var line = Explain(limit, request);
+                output += line + "\n";
+                onLine?.Invoke(line);
+            }
+
+            return new SandboxResult(result.ExitCode, output, result.Duration) { LimitHit = limit, Notices = notices };
+        }
+        finally
+        {
+            await StopAsync(watching, watch);
+            cgroups.Remove();
+        }
+    }
+
+    public static CommandSpec Spec(SandboxRequest request, BubblewrapPlan plan, RunCgroups cgroups, SandboxOptions settings)
+    {
+        List<string> arguments = ["-c", JoinCgroupsThenExec, "builder-sandbox", .. cgroups.ProcsFiles, "--"];
+        if (settings.RunAs is { } runAs)
+        {
+            var ids = runAs.Split(':');
+            arguments.AddRange(["setpriv", $"--reuid={ids[0]}", $"--regid={ids[1]}", "--clear-groups", "--inh-caps=-all"]);
+        }
+
+        // The options travel on standard input (--args 0), not on the command line: host processes
+        // can read command lines, and the request's variables may hold tokens.
+        arguments.AddRange([settings.BubblewrapPath, "--args", "0", "--", "bash", "-c", request.Command]);
+        return new CommandSpec("sh", arguments, HostPaths.Normalize(request.Workspace))
+        {
+            // The request's variables reach the command through --setenv only, never bubblewrap
+            // itself: LD_PRELOAD and the like would otherwise run inside a root process on the host.
+            Environment = new Dictionary<string, string?> { ["PATH"] = settings.SearchPath, ["LANG"] = "C.UTF-8" },
+            InheritEnvironment = false,
+            StandardInput = string.Join('\0', plan.Options) + '\0',
+            Timeout = request.Timeout,
+            MaxOutputChars = request.MaxOutputChars,
+        };
+    }
+
+    async Task WatchAsync(RunCgroups cgroups, Action<string> stopped, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(WatchInterval, cancellationToken);
+                if (cgroups.LimitHit() is not { } limit)
+                    continue;
+                logger.LogInformation("A sandboxed command hit its {Limit} limit and is being stopped", limit);
+                stopped(limit);
+                cgroups.KillAll();
+                return;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    static async Task StopAsync(CancellationTokenSource watching, Task watch)
+    {
+        if (!watching.IsCancellationRequested)
+            await watching.CancelAsync();
+        await watch;
+    }
+
+    static string Explain(string limit, SandboxRequest request) => limit == "memory"
+        ? $"[builder] stopped: the command used more than its memory limit of {request.MemoryBytes / (1024 * 1024)} MiB"
+        : $"[builder] stopped: the command tried to run more than {request.MaxProcesses} processes at once";
+
+    /// <summary>Whether bubblewrap exists and can make its namespaces here; null when it can, else why not.</summary>
+    public static async Task<string?> ProbeAsync(CommandRunner runner, SandboxOptions settings, CancellationToken cancellationToken)
+    {
+        if (Executables.Find(settings.BubblewrapPath, settings.SearchPath) is null)
+            return $"bubblewrap ({settings.BubblewrapPath}) is not installed";
+
+        var spec = new CommandSpec(settings.BubblewrapPath,
+            ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-all", "--unshare-user", "--disable-userns",
+             "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--", "true"], "/")
+        {
+            Environment = new Dictionary<string, string?> { ["PATH"] = settings.SearchPath },
+            InheritEnvironment = false,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        var result = await runner.RunAsync(spec, cancellationToken);
+        return result.Succeeded ? null : $"bubblewrap cannot create its namespaces here: {result.Tail(3).Trim()}";
+    }
+}

@@ -1,0 +1,59 @@
+using Docker.DotNet.Models;
+
+namespace Builder.Worker.Sandbox.Docker;
+
+/// <summary>The container one request runs in; a pure function so its isolation can be checked without an engine.</summary>
+public static class DockerContainerSpec
+{
+    public const string Label = "builder.sandbox";
+    const string Home = "/tmp";
+
+    public static CreateContainerParameters For(SandboxRequest request, SandboxOptions options)
+    {
+        request = options.Clamp(request);
+        var workspace = HostPaths.Normalize(request.Workspace);
+        // The image's own PATH is kept: its toolchains live where the image put them.
+        var environment = SandboxEnvironment.For(request, searchPath: "", Home)
+            .Where(e => e.Value is not null && !(e.Key == "PATH" && e.Value.Length == 0))
+            .Select(e => $"{e.Key}={e.Value}")
+            .ToList();
+
+        var mounts = new List<Mount> { Bind(workspace, readOnly: false) };
+        mounts.AddRange(request.WritableBinds.Select(HostPaths.Normalize).Select(p => Bind(p, readOnly: false)));
+        mounts.AddRange(request.ReadOnlyBinds.Select(HostPaths.Normalize).Select(p => Bind(p, readOnly: true)));
+
+        return new CreateContainerParameters
+        {
+            Image = options.DockerImage,
+            Cmd = ["/bin/sh", "-c", request.Command],
+            Env = environment,
+            WorkingDir = workspace,
+            User = string.IsNullOrWhiteSpace(options.DockerUser) ? null : options.DockerUser,
+            NetworkDisabled = !request.Network,
+            AttachStdout = true,
+            AttachStderr = true,
+            Tty = false,
+            Labels = new Dictionary<string, string> { [Label] = "1" },
+            HostConfig = new HostConfig
+            {
+                Mounts = mounts,
+                NetworkMode = request.Network ? "bridge" : "none",
+                Memory = request.MemoryBytes,
+                MemorySwap = request.MemoryBytes, // equal to Memory: no swap on top
+                PidsLimit = request.MaxProcesses,
+                NanoCPUs = options.DockerCpus is { } cpus ? (long)(cpus * 1_000_000_000) : 0,
+                ReadonlyRootfs = true,
+                Tmpfs = new Dictionary<string, string> { ["/tmp"] = "rw,exec,nosuid,nodev" },
+                // The sandbox removes the container itself once it has read the exit code and the
+                // OOM flag; with AutoRemove the engine may delete it before either can be read.
+                AutoRemove = false,
+                UsernsMode = string.IsNullOrWhiteSpace(options.DockerUsernsMode) ? null : options.DockerUsernsMode,
+                CapDrop = ["ALL"],
+                SecurityOpt = ["no-new-privileges"],
+                Init = true, // reaps zombies and passes the kill on to the whole tree
+            },
+        };
+    }
+
+    static Mount Bind(string path, bool readOnly) => new() { Type = "bind", Source = path, Target = path, ReadOnly = readOnly };
+}
