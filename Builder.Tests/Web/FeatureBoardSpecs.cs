@@ -140,6 +140,9 @@ public sealed class FeatureBoardSpecs
         await using var circuit = web.CreateCircuit();
         var home = circuit.SignIn();
         home.WaitForAssertion(() => Rows(home).Count.ShouldBe(2), WebHarness.Patience);
+        // The first load ends when the repositories for the filter are in too.
+        home.WaitForAssertion(() => home.FindAll("#board-repository option").Count.ShouldBe(2), WebHarness.Patience);
+        await RefreshesAsync(web, 1);
         var board = home.FindComponent<FeatureBoard>();
 
         var renders = board.RenderCount;
