@@ -68,6 +68,9 @@ public static class Extensions
         api.MapArtifactsApi();
         api.MapTestResultsApi();
         api.MapLlmApi();
+        api.MapBoardApi();
+        api.MapRepositorySettingsApi();
+        api.MapSystemApi();
         api.MapAgentsApi();
         api.MapKeysApi();
         api.MapTasksApi();

@@ -28,22 +28,26 @@ public sealed record FakeFeature(
     public static readonly Guid ShopRepository = Guid.Parse("0b9d3c52-0d6b-4a55-9a43-2f1d1f0d7a11");
 
     public static FakeFeature Make(string title, string status, TimeSpan age, string? phase = null, int progress = 0,
-        string? gate = null, string requestedBy = "ci-bot")
+        string? gate = null, string requestedBy = "ci-bot", Guid? repositoryId = null, string repositoryName = "shop")
     {
         var created = DateTimeOffset.UtcNow - age;
-        return new FakeFeature(Guid.NewGuid(), title, ShopRepository, "shop", status, phase, gate, progress, "auto",
+        return new FakeFeature(Guid.NewGuid(), title, repositoryId ?? ShopRepository, repositoryName, status, phase, gate, progress, "auto",
             requestedBy, created, created + TimeSpan.FromSeconds(5));
     }
 }
 
-/// <summary>What the fake API answers /api/features with instead of data.</summary>
+public sealed record FakeRepository(Guid Id, string Name);
+
+/// <summary>What the fake API answers /api/features and /api/board with instead of data.</summary>
 public sealed record FakeProblem(int Status, string? Title, string? Detail, string? Html = null);
 
 public sealed record FakeRequest(string Path, string Query, string? Authorization);
 
 /// <summary>
-/// A small stand-in for Builder.Api on a real Kestrel port on loopback: <c>/api/me</c> and
-/// <c>/api/features</c> in the API's JSON shapes, ProblemDetails errors, bearer keys.
+/// A small stand-in for Builder.Api on a real Kestrel port on loopback: <c>/api/me</c>,
+/// <c>/api/features</c>, <c>/api/board</c>, repositories, artifacts and gate actions in the API's
+/// JSON shapes, ProblemDetails errors, bearer keys. What it does not serve answers 404, as an
+/// older API would.
 /// </summary>
 public sealed class FakeBuilderApi : IAsyncDisposable
 {
@@ -54,6 +58,8 @@ public sealed class FakeBuilderApi : IAsyncDisposable
     readonly WebApplication app;
     readonly Lock gate = new();
     List<FakeFeature> features = [];
+    List<FakeRepository> repositories = [new(FakeFeature.ShopRepository, "shop")];
+    readonly Dictionary<(Guid, string), string> artifacts = [];
     FakeProblem? featuresProblem;
     volatile bool keyRevoked;
 
@@ -67,8 +73,8 @@ public sealed class FakeBuilderApi : IAsyncDisposable
 
     public ConcurrentQueue<FakeRequest> Requests { get; } = new();
 
-    /// <summary>Requests for a page of the list, as opposed to the one-row requests for the counts.</summary>
-    public int ListRequestCount => Requests.Count(r => r.Path == "/api/features" && !r.Query.Contains("pageSize=1&", StringComparison.Ordinal) && !r.Query.EndsWith("pageSize=1", StringComparison.Ordinal));
+    /// <summary>Refreshes of the board: one request each, which brings the page and the counts.</summary>
+    public int ListRequestCount => Requests.Count(r => r.Path == "/api/board");
 
     public bool KeyRevoked { get => keyRevoked; set => keyRevoked = value; }
 
@@ -83,6 +89,25 @@ public sealed class FakeBuilderApi : IAsyncDisposable
         lock (gate)
             features = [.. items];
     }
+
+    public void SetRepositories(params FakeRepository[] items)
+    {
+        lock (gate)
+            repositories = [.. items];
+    }
+
+    /// <summary>Stores an artifact (plan.json, change.diff, a log) of a feature.</summary>
+    public void SetArtifact(Guid featureId, string name, string content)
+    {
+        lock (gate)
+            artifacts[(featureId, name)] = content;
+    }
+
+    /// <summary>When set, every action is refused with this problem.</summary>
+    public FakeProblem? ActionProblem { get; set; }
+
+    /// <summary>The actions (approve, reject, revise, ...) received, with their bodies.</summary>
+    public ConcurrentQueue<(Guid Id, string Action, string Body)> Actions { get; } = new();
 
     public void Update(Guid id, Func<FakeFeature, FakeFeature> change)
     {
@@ -106,6 +131,17 @@ public sealed class FakeBuilderApi : IAsyncDisposable
         });
         app.MapGet("/api/me", (HttpRequest request) => api!.Me(request));
         app.MapGet("/api/features", (HttpRequest request) => api!.ListFeatures(request));
+        app.MapGet("/api/board", (HttpRequest request) => api!.Board(request));
+        app.MapGet("/api/repositories", (HttpRequest request) => api!.Authorized(request) ? Results.Json(api.Repositories()) : Unauthorized());
+        app.MapGet("/api/features/{id:guid}/artifacts", (Guid id, HttpRequest request) => api!.ListArtifacts(id, request));
+        app.MapGet("/api/features/{id:guid}/artifacts/{name}", (Guid id, string name, HttpRequest request) => api!.Artifact(id, name, request));
+        app.MapPost("/api/features/{id:guid}/{action}", async (Guid id, string action, HttpRequest request) =>
+        {
+            if (!api!.Authorized(request))
+                return Unauthorized();
+            using var reader = new StreamReader(request.Body);
+            return api.Act(id, action, await reader.ReadToEndAsync());
+        });
 
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
@@ -113,9 +149,9 @@ public sealed class FakeBuilderApi : IAsyncDisposable
         return api;
     }
 
-    bool Authorized(HttpRequest request) => !keyRevoked && request.Headers.Authorization == $"Bearer {Key}";
+    internal bool Authorized(HttpRequest request) => !keyRevoked && request.Headers.Authorization == $"Bearer {Key}";
 
-    static IResult Unauthorized() =>
+    internal static IResult Unauthorized() =>
         Results.Problem(title: "Unauthorized", detail: "The API key is missing, unknown or revoked.", statusCode: 401);
 
     IResult Me(HttpRequest request) => Authorized(request)
@@ -151,6 +187,102 @@ public sealed class FakeBuilderApi : IAsyncDisposable
             pageSize,
             total = matching.Count,
         });
+    }
+
+    object[] Repositories()
+    {
+        lock (gate)
+            return [.. repositories.Select(r => new
+            {
+                id = r.Id, name = r.Name, url = $"https://git.example/{r.Name}.git", defaultBranch = "main", hasCredentials = false,
+                settings = new { buildCommand = (string?)null, testCommand = (string?)null, allowedPaths = (string[]?)null, maxFileBytes = (int?)null },
+                createdAt = DateTimeOffset.UtcNow,
+            })];
+    }
+
+    /// <summary>The board as the API serves it: filters, counts per status under the other filters, authors.</summary>
+    IResult Board(HttpRequest request)
+    {
+        if (!Authorized(request))
+            return Unauthorized();
+        List<FakeFeature> all;
+        FakeProblem? problem;
+        lock (gate)
+        {
+            all = features;
+            problem = featuresProblem;
+        }
+        if (problem is { Html: { } html })
+            return Results.Content(html, "text/html", statusCode: problem.Status);
+        if (problem is not null)
+            return Results.Problem(title: problem.Title, detail: problem.Detail, statusCode: problem.Status);
+
+        var q = request.Query;
+        var filtered = all.Where(f =>
+            (q["repositoryId"].ToString() is not { Length: > 0 } repo || f.RepositoryId.ToString() == repo)
+            && (q["requestedBy"].ToString() is not { Length: > 0 } by || f.RequestedBy == by)
+            && (q["q"].ToString() is not { Length: > 0 } text || f.Title.Contains(text, StringComparison.OrdinalIgnoreCase))).ToList();
+        var counts = new[] { "Requested", "Running", "AwaitingApproval", "Completed", "Failed", "Cancelled", "Rejected", "RolledBack" }
+            .ToDictionary(s => s, s => filtered.Count(f => f.Status == s));
+        var status = q["status"].ToString();
+        var matching = filtered.Where(f => status.Length == 0 || f.Status == status);
+        matching = q["order"] == "oldest" ? matching.OrderBy(f => f.CreatedAt) : matching.OrderByDescending(f => f.CreatedAt);
+        var list = matching.ToList();
+        var page = int.TryParse(q["page"], out var p) ? p : 1;
+        var pageSize = int.TryParse(q["pageSize"], out var s) ? s : 50;
+        return Results.Json(new
+        {
+            items = list.Skip((page - 1) * pageSize).Take(pageSize),
+            page,
+            pageSize,
+            total = list.Count,
+            counts,
+            authors = all.Select(f => f.RequestedBy).Distinct().Order(StringComparer.Ordinal),
+        });
+    }
+
+    IResult ListArtifacts(Guid id, HttpRequest request)
+    {
+        if (!Authorized(request))
+            return Unauthorized();
+        lock (gate)
+            return Results.Json(artifacts.Where(a => a.Key.Item1 == id).Select(a => new
+            {
+                name = a.Key.Item2, contentType = "text/plain", size = a.Value.Length, truncated = false, createdAt = DateTimeOffset.UnixEpoch,
+                url = $"/api/features/{id}/artifacts/{a.Key.Item2}",
+            }).ToList());
+    }
+
+    IResult Artifact(Guid id, string name, HttpRequest request)
+    {
+        if (!Authorized(request))
+            return Unauthorized();
+        lock (gate)
+            return artifacts.TryGetValue((id, name), out var text)
+                ? Results.Text(text, "text/plain")
+                : Results.Problem(title: "Not found", detail: $"Feature {id} has no artifact '{name}'.", statusCode: 404);
+    }
+
+    /// <summary>Approve, reject and revise end the wait at the gate, as the real pipeline would move on.</summary>
+    IResult Act(Guid id, string action, string body)
+    {
+        Actions.Enqueue((id, action, body));
+        if (ActionProblem is { } refused)
+            return Results.Problem(title: refused.Title, detail: refused.Detail, statusCode: refused.Status);
+        FakeFeature? feature;
+        lock (gate)
+            feature = features.FirstOrDefault(f => f.Id == id);
+        if (feature is null)
+            return Results.Problem(title: "Not found", detail: $"No feature {id}.", statusCode: 404);
+        if (feature.Status != "AwaitingApproval")
+            return Results.Problem(title: "Not allowed in the current state",
+                detail: $"The feature is {feature.Status}; only a feature awaiting approval can be {action}d.", statusCode: 409);
+        Update(id, f => f with
+        {
+            Status = action == "reject" ? "Rejected" : "Running", Gate = null, CurrentPhase = action == "revise" ? "plan" : f.CurrentPhase,
+            UpdatedAt = DateTimeOffset.UtcNow,
+        });
+        return Results.Json(new { id, action, statusBefore = "AwaitingApproval" }, statusCode: 202);
     }
 
     public async ValueTask DisposeAsync()

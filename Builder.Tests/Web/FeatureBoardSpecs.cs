@@ -81,7 +81,7 @@ public sealed class FeatureBoardSpecs
 
         home.WaitForAssertion(() => Rows(home).Select(r => r.GetAttribute("data-feature-id")).ShouldBe([Broken.Id.ToString()]), WebHarness.Patience);
         home.Find("button[data-status=Failed]").GetAttribute("aria-pressed").ShouldBe("true");
-        web.Api.Requests.ShouldContain(r => r.Path == "/api/features" && r.Query.Contains("status=Failed") && r.Query.Contains("pageSize=50"));
+        web.Api.Requests.ShouldContain(r => r.Path == "/api/board" && r.Query.Contains("status=Failed") && r.Query.Contains("pageSize=50"));
     }
 
     [Fact]
@@ -92,7 +92,8 @@ public sealed class FeatureBoardSpecs
 
         var home = circuit.SignIn();
 
-        home.WaitForAssertion(() => home.Find(".empty").TextContent.ShouldContain("No features yet — submit one with POST /api/features"), WebHarness.Patience);
+        home.WaitForAssertion(() => home.Find(".empty").TextContent.ShouldContain("No features yet. Register a repository, then submit a feature"), WebHarness.Patience);
+        home.Find(".empty a[href='/features/new']").TextContent.ShouldBe("submit a feature");
         home.FindAll("table").ShouldBeEmpty();
         home.Find(".status-counts button:not([data-status]) .count-value").TextContent.ShouldBe("0");
     }
@@ -111,7 +112,7 @@ public sealed class FeatureBoardSpecs
 
         home.WaitForAssertion(() => Rows(home).Select(r => r.QuerySelector("th")!.TextContent).ShouldBe(["Rate limits", "Audit log"]), WebHarness.Patience);
         home.Find(".pager-position").TextContent.ShouldBe("Page 2 of 3 · 5 features");
-        web.Api.Requests.ShouldContain(r => r.Path == "/api/features" && r.Query == "?page=2&pageSize=2");
+        web.Api.Requests.ShouldContain(r => r.Path == "/api/board" && r.Query == "?page=2&pageSize=2");
     }
 
     [Fact]
@@ -139,6 +140,9 @@ public sealed class FeatureBoardSpecs
         await using var circuit = web.CreateCircuit();
         var home = circuit.SignIn();
         home.WaitForAssertion(() => Rows(home).Count.ShouldBe(2), WebHarness.Patience);
+        // The first load ends when the repositories for the filter are in too.
+        home.WaitForAssertion(() => home.FindAll("#board-repository option").Count.ShouldBe(2), WebHarness.Patience);
+        await RefreshesAsync(web, 1);
         var board = home.FindComponent<FeatureBoard>();
 
         var renders = board.RenderCount;

@@ -53,7 +53,7 @@ public sealed class SignInSpecs
         header.WaitForAssertion(() => header.Find(".tenant").TextContent.ShouldContain(FakeBuilderApi.TenantName), WebHarness.Patience);
         header.Find(".key-name").TextContent.ShouldContain(FakeBuilderApi.KeyName);
         services.GetRequiredService<ApiSession>().Me!.TenantName.ShouldBe(FakeBuilderApi.TenantName);
-        web.Api.Requests.ShouldContain(r => r.Path == "/api/features" && r.Authorization == $"Bearer {FakeBuilderApi.Key}");
+        web.Api.Requests.ShouldContain(r => r.Path == "/api/board" && r.Authorization == $"Bearer {FakeBuilderApi.Key}");
     }
 
     [Fact]

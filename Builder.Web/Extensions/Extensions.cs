@@ -18,6 +18,9 @@ public static class Extensions
 
         // Scoped = one per circuit: the signed-in key never leaves this process.
         builder.Services.AddScoped<ApiSession>();
+        builder.Services.AddScoped<ViewerClock>();
+        // One seam for live updates: polling today, the API's SignalR hub when it is there.
+        builder.Services.TryAddScoped<IFeatureUpdates, PollingFeatureUpdates>();
 
         // RemoveAllResilienceHandlers is marked experimental, yet it is the documented way to
         // replace, for one client, the pipeline that ServiceDefaults puts on every client.

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using Polly;
 
@@ -10,7 +11,7 @@ namespace Builder.Web.Services;
 /// The dashboard's only way to Builder: the API over HTTP, with the circuit's API key as a bearer
 /// token. Errors come out as <see cref="BuilderApiException"/>s whose message can be shown as is.
 /// </summary>
-public sealed class BuilderApiClient(HttpClient http, ApiSession session, ILogger<BuilderApiClient> logger)
+public sealed partial class BuilderApiClient(HttpClient http, ApiSession session, ILogger<BuilderApiClient> logger)
 {
     /// <summary>The name the AppHost publishes the API under (<c>services__api__http__0</c>); service discovery resolves it.</summary>
     public const string ServiceAddress = "http://api";
@@ -29,7 +30,7 @@ public sealed class BuilderApiClient(HttpClient http, ApiSession session, ILogge
             return false;
         try
         {
-            var me = await GetAsync<Me>("api/me", apiKey, ct);
+            var me = await ReadAsync<Me>(HttpMethod.Get, "api/me", null, apiKey, ct);
             session.SignIn(apiKey, me);
             return true;
         }
@@ -39,39 +40,39 @@ public sealed class BuilderApiClient(HttpClient http, ApiSession session, ILogge
         }
     }
 
-    public Task<FeaturePage> GetFeaturesAsync(FeatureQuery query, CancellationToken ct = default) =>
-        GetSignedInAsync<FeaturePage>(FeaturesUri(query), ct);
+    public Task<T> GetAsync<T>(string uri, CancellationToken ct = default) => SignedInAsync(key => ReadAsync<T>(HttpMethod.Get, uri, null, key, ct));
 
-    /// <summary>
-    /// One page of features plus how many features are in each status. The API has no counts
-    /// endpoint yet, so each count is the total of a one-row query for that status. The page is
-    /// asked first: when the API is down that is one failed call per refresh, not nine.
-    /// </summary>
-    public async Task<FeatureOverview> GetOverviewAsync(FeatureQuery query, CancellationToken ct = default)
+    /// <summary>A text resource (an artifact); null when the API answers 404.</summary>
+    public Task<string?> GetTextOrNullAsync(string uri, CancellationToken ct = default) => SignedInAsync(async key =>
     {
-        var page = await GetFeaturesAsync(query, ct);
-        var statuses = Enum.GetValues<FeatureStatus>();
-        var totals = await Task.WhenAll(statuses.Select(async s =>
-            (await GetFeaturesAsync(new FeatureQuery(s, query.RepositoryId, Page: 1, PageSize: 1), ct)).Total));
-        return new FeatureOverview(page, statuses.Zip(totals).ToDictionary(x => x.First, x => x.Second));
-    }
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Get, uri, null, key, ct);
+            return await response.Content.ReadAsStringAsync(ct);
+        }
+        catch (BuilderApiException e) when (e.StatusCode == (int)HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    });
 
-    static string FeaturesUri(FeatureQuery query)
-    {
-        var uri = $"api/features?page={query.Page}&pageSize={query.PageSize}";
-        if (query.Status is { } status)
-            uri += $"&status={status}";
-        if (query.RepositoryId is { } repositoryId)
-            uri += $"&repositoryId={repositoryId}";
-        return uri;
-    }
+    public Task<T> SendAsync<T>(HttpMethod method, string uri, object? body, CancellationToken ct = default) =>
+        SignedInAsync(key => ReadAsync<T>(method, uri, body, key, ct));
 
-    async Task<T> GetSignedInAsync<T>(string uri, CancellationToken ct)
+    /// <summary>A call whose answer has no body to read (204, or one the caller does not need).</summary>
+    public Task SendAsync(HttpMethod method, string uri, object? body, CancellationToken ct = default) =>
+        SignedInAsync<bool>(async key =>
+        {
+            using var _ = await SendAsync(method, uri, body, key, ct);
+            return true;
+        });
+
+    async Task<T> SignedInAsync<T>(Func<string, Task<T>> call)
     {
         var key = session.ApiKey ?? throw new BuilderApiException("Sign in first.", (int)HttpStatusCode.Unauthorized);
         try
         {
-            return await GetAsync<T>(uri, key, ct);
+            return await call(key);
         }
         catch (BuilderApiException e) when (e.StatusCode == (int)HttpStatusCode.Unauthorized)
         {
@@ -82,10 +83,28 @@ public sealed class BuilderApiClient(HttpClient http, ApiSession session, ILogge
         }
     }
 
-    async Task<T> GetAsync<T>(string uri, string apiKey, CancellationToken ct)
+    async Task<T> ReadAsync<T>(HttpMethod method, string uri, object? body, string apiKey, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        using var response = await SendAsync(method, uri, body, apiKey, ct);
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, ct)
+                   ?? throw new JsonException("The body is empty.");
+        }
+        catch (JsonException e)
+        {
+            logger.LogWarning(e, "The Builder API answered {Method} {Path} with a body that does not parse", method, uri);
+            throw new BuilderApiException("The Builder API answered in a form this dashboard does not understand.", (int)response.StatusCode, e);
+        }
+    }
+
+    /// <summary>Sends one request; a non-success answer becomes a <see cref="BuilderApiException"/>. The caller disposes the answer.</summary>
+    async Task<HttpResponseMessage> SendAsync(HttpMethod method, string uri, object? body, string apiKey, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, uri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        if (body is not null)
+            request.Content = new StringContent(JsonSerializer.Serialize(body, ApiJson.Options), Encoding.UTF8, "application/json");
 
         HttpResponseMessage response;
         try
@@ -97,25 +116,14 @@ public sealed class BuilderApiClient(HttpClient http, ApiSession session, ILogge
         {
             // Debug only: the resilience pipeline has logged each attempt, and the page that
             // called says what it does about it.
-            logger.LogDebug(e, "The Builder API did not answer GET {Path}", request.RequestUri?.AbsolutePath ?? uri);
+            logger.LogDebug(e, "The Builder API did not answer {Method} {Path}", method, request.RequestUri?.AbsolutePath ?? uri);
             throw new BuilderApiException("The Builder API cannot be reached right now.", inner: e);
         }
 
+        if (response.IsSuccessStatusCode)
+            return response;
         using (response)
-        {
-            if (!response.IsSuccessStatusCode)
-                throw await ProblemAsync(response, ct);
-            try
-            {
-                return await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, ct)
-                       ?? throw new JsonException("The body is empty.");
-            }
-            catch (JsonException e)
-            {
-                logger.LogWarning(e, "The Builder API answered GET {Path} with a body that does not parse", uri);
-                throw new BuilderApiException("The Builder API answered in a form this dashboard does not understand.", (int)response.StatusCode, e);
-            }
-        }
+            throw await ProblemAsync(response, ct);
     }
 
     /// <summary>Turns an error answer into the sentence to show: the problem's detail, else its title, else the status line.</summary>
@@ -127,6 +135,7 @@ public sealed class BuilderApiClient(HttpClient http, ApiSession session, ILogge
         {
             var problem = await response.Content.ReadFromJsonAsync<ProblemBody>(ApiJson.Options, ct);
             text = !string.IsNullOrWhiteSpace(problem?.Detail) ? problem.Detail
+                : problem?.Errors is { Count: > 0 } errors ? string.Join(" ", errors.SelectMany(e => e.Value))
                 : !string.IsNullOrWhiteSpace(problem?.Title) ? problem.Title
                 : null;
         }
@@ -136,15 +145,8 @@ public sealed class BuilderApiClient(HttpClient http, ApiSession session, ILogge
         }
         return new BuilderApiException(text ?? $"The Builder API answered {status} {response.ReasonPhrase}.", status);
     }
-}
 
-/// <summary>What the feature board shows: one page of features and the count of each status.</summary>
-public sealed record FeatureOverview(FeaturePage Page, IReadOnlyDictionary<FeatureStatus, int> Counts)
-{
-    public int Total => Counts.Values.Sum();
-
-    public bool SameAs(FeatureOverview other) =>
-        Page.SameAs(other.Page)
-        && Counts.Count == other.Counts.Count
-        && Counts.All(c => other.Counts.TryGetValue(c.Key, out var n) && n == c.Value);
+    static string Query(params (string Name, object? Value)[] parts) =>
+        string.Join('&', parts.Where(p => p.Value is not null && p.Value is not "")
+            .Select(p => $"{p.Name}={Uri.EscapeDataString(Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture)!)}"));
 }

@@ -1,0 +1,54 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Builder.Tests.Browser;
+
+/// <summary>A person at the dashboard in one browser tab: signs in, goes places by clicking, and proves the page never reloaded.</summary>
+public sealed class Dashboard(IPage page, string device)
+{
+    readonly string marker = Guid.NewGuid().ToString("N");
+    int shot;
+
+    public IPage Page { get; } = page;
+
+    /// <summary>Opens the dashboard (the one page load of a flow), marks the window, and signs in with the key.</summary>
+    public async Task OpenAndSignInAsync(string path = "/")
+    {
+        await Page.GotoAsync(path);
+        // Set once: any reload or full navigation replaces the window object and loses it.
+        await Page.EvaluateAsync("m => window.__builderMarker = m", marker);
+        var signIn = Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" });
+        // The button is enabled once the circuit is up: typing before that would go nowhere.
+        await Expect(signIn).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        await Page.GetByLabel("API key").FillAsync(RunningPlatform.AdminKey);
+        await signIn.ClickAsync();
+        await Expect(Page.Locator(".tenant")).ToContainTextAsync("acme-labs");
+    }
+
+    public async Task AssertNoReloadAsync() =>
+        (await Page.EvaluateAsync<string?>("() => window.__builderMarker")).ShouldBe(marker, "the page was reloaded: the window marker set at the start is gone");
+
+    /// <summary>Follows a link of the top navigation, as a person would: Blazor navigates inside the page.</summary>
+    public async Task NavigateAsync(string section)
+    {
+        await Page.GetByRole(AriaRole.Navigation, new() { Name = "Sections" }).GetByRole(AriaRole.Link, new() { Name = section, Exact = true }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+    }
+
+    /// <summary>Saves the whole page as artifacts/screenshots/&lt;device&gt;-NN-&lt;name&gt;.png.</summary>
+    public async Task ScreenshotAsync(string name)
+    {
+        var file = Path.Combine(RunningPlatform.ScreenshotDirectory, $"{device}-{++shot:00}-{name}.png");
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+    }
+
+    public ILocator Button(string name, bool exact = false) => Page.GetByRole(AriaRole.Button, new() { Name = name, Exact = exact });
+
+    public ILocator Status => Page.Locator(".feature-status [data-role=status]");
+
+    public Task ExpectStatusAsync(string status, int timeoutMs = 60_000) =>
+        Expect(Status).ToHaveTextAsync(status, new() { Timeout = timeoutMs });
+
+    public ILocator Tab(string name) => Page.GetByRole(AriaRole.Tab, new() { NameRegex = new Regex($"^{Regex.Escape(name)}") });
+}
