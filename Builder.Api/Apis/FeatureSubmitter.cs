@@ -40,7 +40,7 @@ public sealed class FeatureSubmitter(BuilderDbContext db, FeatureEventLog events
         }
 
         // Without a draft, Builder's agent writes the change: that needs a model for this repository.
-        var noModel = repository is null ? null : LlmSettings.Resolve(options.Value.Llm, repository.Settings).Problem;
+        var noModel = LlmSettings.Resolve(options.Value.Llm, repository?.Settings ?? new RepositorySettings()).Problem;
         var draft = DraftValidation.Validate(request.Draft, repository?.Settings ?? new RepositorySettings(), options.Value.Limits, validation, noModel);
         if (!validation.IsValid)
             return new SubmissionOutcome(null, false, false, validation);

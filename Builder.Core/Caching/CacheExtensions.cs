@@ -18,10 +18,14 @@ public static class CacheExtensions
             return builder;
         }
 
+        // One Redis may serve several deployments (staging beside production, test clusters side by side):
+        // entries are namespaced by the database they describe, so one never sees another's.
+        var database = builder.Configuration.GetConnectionString(Persistence.DatabaseExtensions.ConnectionName) ?? "";
+        var scope = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(database)))[..12];
         builder.Services.AddStackExchangeRedisCache(o =>
         {
             o.Configuration = redis;
-            o.InstanceName = "builder:";
+            o.InstanceName = $"builder:{scope}:";
         });
         builder.Services.AddHealthChecks().AddRedis(redis, name: "cache", tags: ["ready"]);
         return builder;

@@ -26,7 +26,7 @@ public sealed class DashboardApiTests(EmbeddedBuilder builder) : IClassFixture<E
         board["total"]!.GetValue<int>().ShouldBe(1);
         board["counts"]!["AwaitingApproval"]!.GetValue<int>().ShouldBe(1);
         board["counts"]!.AsObject().Count.ShouldBe(8);
-        board["authors"]!.AsArray().Select(a => (string)a!).ShouldContain("admin");
+        board["authors"]!.AsArray().Select(a => (string)a!).ShouldContain("key:admin");
 
         var none = JsonNode.Parse(await api.Http.GetStringAsync($"/api/board?q={marker}&requestedBy=someone-else"))!;
         none["total"]!.GetValue<int>().ShouldBe(0);
