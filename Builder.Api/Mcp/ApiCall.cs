@@ -20,8 +20,6 @@ public sealed class ApiCall(ClaimsPrincipal user, IOptions<JsonOptions> json)
     /// <summary>The same sentence as the HTTP API's 403, naming the scope that is missing.</summary>
     public const string MissingScope = "The API key lacks the scope this operation needs.";
 
-    public ClaimsPrincipal User => user;
-
     public async Task<CallToolResult> RunAsync<TResult>(string[] scopes, Func<HttpContext, Task<TResult>> endpoint) where TResult : IResult
     {
         if (scopes.FirstOrDefault(s => !user.HasScope(s)) is { } missing)
@@ -42,7 +40,7 @@ public sealed class ApiCall(ClaimsPrincipal user, IOptions<JsonOptions> json)
             ValidationProblem validation => Error(validation.ProblemDetails),
             IValueHttpResult { Value: var value } => Success(value),
             IStatusCodeHttpResult { StatusCode: >= 400 and var status } =>
-                Error(new ProblemDetails { Status = status, Title = ReasonPhrases(status), Detail = ReasonPhrases(status) }),
+                Error(new ProblemDetails { Status = status, Title = Phrase(status), Detail = Phrase(status) }),
             _ => Success(null),
         };
     }
@@ -74,5 +72,5 @@ public sealed class ApiCall(ClaimsPrincipal user, IOptions<JsonOptions> json)
         };
     }
 
-    static string ReasonPhrases(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+    static string Phrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
 }

@@ -62,5 +62,4 @@ public sealed class Terminal
 
     public void Line(string markup) => Out.MarkupLine(markup);
 
-    public void Plain(string text) => Out.WriteLine(text);
 }
