@@ -61,5 +61,4 @@ public sealed class Terminal
     }
 
     public void Line(string markup) => Out.MarkupLine(markup);
-
 }
