@@ -126,7 +126,8 @@ stop_system_services() {
 # >>> npm packages for tests: add "name@exact-version" entries here. <<<
 # They are installed into a gitignored folder of the repository (not globally), once: a stamp file
 # remembers the list that is installed. Tests find them through BUILDER_TEST_NODE_MODULES.
-NPM_PACKAGES=()
+# The official MCP TypeScript SDK: the independent client of Builder.Tests/Mcp (keep in step with Builder.Tests/Mcp/client/package.json).
+NPM_PACKAGES=("@modelcontextprotocol/sdk@1.32.2")
 NPM_DIR="$REPO_ROOT/.builder/test-npm"
 
 install_npm_packages() {

@@ -3,7 +3,9 @@ using System.Text.Json.Serialization;
 using Builder.Api.Apis;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
+using Builder.Api.Mcp;
 using Builder.Api.Reviews;
+using Builder.Api.Status;
 using Builder.Api.Streaming;
 using Builder.Api.Tasks;
 using Builder.Core;
@@ -43,6 +45,7 @@ public static class Extensions
 
         builder.AddLiveProgress();
         builder.Services.AddApiKeyAuth();
+        builder.Services.AddBuilderMcp();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -76,6 +79,8 @@ public static class Extensions
         api.MapTasksApi();
         api.MapReviewsApi();
         api.MapLiveProgress();
+        api.MapStatusApi();
+        api.MapBuilderMcp();
         return app;
     }
 }

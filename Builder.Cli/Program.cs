@@ -1,0 +1,1 @@
+return await Builder.Cli.BuilderCli.RunAsync(args);
