@@ -94,7 +94,8 @@ public sealed class WorkspaceManager(Git git, IOptions<BuilderOptions> options, 
                 if (Directory.Exists(workspace))
                     Directory.Delete(workspace, recursive: true);
                 await git.RunAsync(mirror, ["worktree", "prune"], cancellationToken);
-                await git.RunAsync(mirror, ["worktree", "add", "--force", "--detach", "--quiet", workspace, baseCommit], cancellationToken);
+                if (!await TakeSpareAsync(mirror, repository.Id, workspace, baseCommit, cancellationToken))
+                    await git.RunAsync(mirror, ["worktree", "add", "--force", "--detach", "--quiet", workspace, baseCommit], cancellationToken);
             }
         }
 
@@ -129,25 +130,80 @@ public sealed class WorkspaceManager(Git git, IOptions<BuilderOptions> options, 
     public Task RememberAsync(Guid featureId, string baseCommit, byte[] change, CancellationToken cancellationToken) =>
         File.WriteAllTextAsync(StatePath(featureId), $"{baseCommit}:{Convert.ToHexString(SHA256.HashData(change))}:*", cancellationToken);
 
+    /// <summary>
+    /// Removes a run's worktrees, state files and report folders (they all start with its id). Up to
+    /// <see cref="SparesPerRepository"/> worktrees are kept as spares of their repository: the next
+    /// feature moves one into place and checks out only what differs, instead of writing every file.
+    /// </summary>
     public async Task RemoveAsync(Guid repositoryId, Guid featureId, CancellationToken cancellationToken)
     {
-        // The worktree, its variants, their state files and the report folders all start with the id.
         var folder = new DirectoryInfo(Path.Combine(Root, "workspaces"));
-        if (folder.Exists)
+        var mirror = MirrorPath(repositoryId);
+        using (await LockAsync(repositoryId, cancellationToken))
         {
-            foreach (var entry in folder.EnumerateFileSystemInfos($"{featureId:N}*"))
+            if (folder.Exists)
             {
-                if (entry is DirectoryInfo directory)
-                    directory.Delete(recursive: true);
-                else
-                    entry.Delete();
+                foreach (var entry in folder.EnumerateFileSystemInfos($"{featureId:N}*"))
+                {
+                    if (entry is not DirectoryInfo directory)
+                        entry.Delete();
+                    else if (!await KeepAsSpareAsync(mirror, repositoryId, directory, cancellationToken))
+                        directory.Delete(recursive: true);
+                }
+            }
+
+            if (Directory.Exists(mirror))
+                await git.RunAsync(mirror, ["worktree", "prune"], cancellationToken);
+        }
+    }
+
+    public const int SparesPerRepository = 2;
+
+    string[] Spares(Guid repositoryId)
+    {
+        var folder = Path.Combine(Root, "workspaces");
+        return Directory.Exists(folder) ? Directory.GetDirectories(folder, $"spare-{repositoryId:N}-*") : [];
+    }
+
+    async Task<bool> KeepAsSpareAsync(string mirror, Guid repositoryId, DirectoryInfo worktree, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Path.Combine(worktree.FullName, ".git")) || !Directory.Exists(mirror) || Spares(repositoryId).Length >= SparesPerRepository)
+            return false;
+        try
+        {
+            var spare = Path.Combine(worktree.Parent!.FullName, $"spare-{repositoryId:N}-{Guid.NewGuid():N}");
+            await git.RunAsync(mirror, ["worktree", "move", "--force", "--force", worktree.FullName, spare], cancellationToken);
+            return true;
+        }
+        catch (GitException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Moves a spare worktree of the repository into place at the base commit; false when there is none (or it broke).</summary>
+    async Task<bool> TakeSpareAsync(string mirror, Guid repositoryId, string workspace, string baseCommit, CancellationToken cancellationToken)
+    {
+        foreach (var spare in Spares(repositoryId))
+        {
+            try
+            {
+                await git.RunAsync(mirror, ["worktree", "move", "--force", "--force", spare, workspace], cancellationToken);
+                await git.RunAsync(workspace, ["checkout", "--force", "--quiet", "--detach", baseCommit], cancellationToken);
+                await git.RunAsync(workspace, ["clean", "-ffdxq"], cancellationToken);
+                return true;
+            }
+            catch (GitException)
+            {
+                if (Directory.Exists(spare))
+                    Directory.Delete(spare, recursive: true);
+                if (Directory.Exists(workspace))
+                    Directory.Delete(workspace, recursive: true);
+                await git.RunAsync(mirror, ["worktree", "prune"], cancellationToken);
             }
         }
 
-        var mirror = MirrorPath(repositoryId);
-        if (Directory.Exists(mirror))
-            using (await LockAsync(repositoryId, cancellationToken))
-                await git.RunAsync(mirror, ["worktree", "prune"], cancellationToken);
+        return false;
     }
 
     async Task<bool> HasCommitAsync(string mirror, string commit, CancellationToken cancellationToken)
