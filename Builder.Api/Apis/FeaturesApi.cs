@@ -67,9 +67,7 @@ public static class FeaturesApi
         HttpContext http, BuilderDbContext db, string? status, Guid? repositoryId, int? page, int? pageSize, CancellationToken cancellationToken)
     {
         var validation = new Validation();
-        var matched = status is null ? null : FeatureStatus.All.FirstOrDefault(s => s.Equals(status, StringComparison.OrdinalIgnoreCase));
-        if (status is not null && matched is null)
-            validation.Add("status", $"'{status}' is not a status; use one of {string.Join(", ", FeatureStatus.All)}.");
+        var matched = FeatureQueries.MatchStatus(status, validation);
         if (page is < 1)
             validation.Add("page", "page starts at 1.");
         if (pageSize is < 1 or > 200)
@@ -78,22 +76,11 @@ public static class FeaturesApi
             return validation.Problem();
 
         var tenantId = http.User.TenantId();
-        var query =
-            from f in db.Features.AsNoTracking()
-            join r in db.Repositories.AsNoTracking() on f.RepositoryId equals r.Id
-            join s in db.FeatureStates.AsNoTracking() on f.Id equals s.CorrelationId into states
-            from s in states.DefaultIfEmpty()
-            where f.TenantId == tenantId
-            select new { Feature = f, RepositoryName = r.Name, State = s };
+        var query = FeatureQueries.ForTenant(db, tenantId);
         if (repositoryId is not null)
             query = query.Where(x => x.Feature.RepositoryId == repositoryId);
         if (matched is not null)
-        {
-            var states = FeatureStatus.StatesOf(matched);
-            query = matched == FeatureStatus.Requested
-                ? query.Where(x => x.State == null || x.State.CurrentState == "Initial")
-                : query.Where(x => x.State != null && states.Contains(x.State.CurrentState));
-        }
+            query = query.WithStatus(matched);
 
         var size = pageSize ?? 50;
         var number = page ?? 1;
