@@ -10,6 +10,7 @@ public static class EventTypes
     public const string PhaseFailed = "phase.failed";
     public const string Log = "log";
     public const string SandboxNotice = "sandbox.notice";
+    public const string ToolchainNotice = "toolchain.notice";
 
     public const string WorkspacePrepared = "workspace.prepared";
     public const string PlanGenerated = "plan.generated";
@@ -18,6 +19,8 @@ public static class EventTypes
     public const string BuildCompleted = "build.completed";
     public const string BuildFailed = "build.failed";
     public const string TestsCompleted = "tests.completed";
+    public const string BaseResultsCached = "base_results.cached";
+    public const string BaseResultsReused = "base_results.reused";
     public const string VerificationPassed = "verification.passed";
     public const string VerificationFailed = "verification.failed";
     public const string CommitCreated = "commit.created";

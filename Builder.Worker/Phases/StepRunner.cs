@@ -94,6 +94,9 @@ public sealed class StepRunner(ISandbox sandbox, PhaseServices services)
 
         foreach (var notice in result.Notices)
             await run.RecordAsync(EventTypes.SandboxNotice, new { sandbox = sandbox.Name, notice }, notice.GetHashCode().ToString("x8"));
+        foreach (var notice in commands.Notices)
+            await run.RecordAsync(EventTypes.ToolchainNotice, new { toolchain = commands.Toolchain, step = step.ToString().ToLowerInvariant(), notice },
+                Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{step}:{notice}")))[..12]);
 
         var ending = result.LimitHit is { } limit ? $"stopped: {limit} limit" : $"exit code {result.ExitCode}";
         await log.AppendAsync($"$ {command}{(label.Length > 0 ? $"   [{label.Trim(' ', '(', ')')}]" : "")}\n{result.Output}\n[builder] {ending} after {result.Duration.TotalSeconds:F1} s\n\n");

@@ -31,6 +31,12 @@ public sealed record ToolchainCommands(string Toolchain, string? Restore, string
     public string? ExitCodeTestId { get; init; }
 
     /// <summary>
+    /// What detection chose to leave out and why, in words for the run's events (a target framework
+    /// this machine cannot build, a project outside the tests' reach); never a failure.
+    /// </summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
+
+    /// <summary>
     /// Everything the three steps need in their environment: <see cref="Environment"/>, each cache
     /// folder under <paramref name="cacheRoot"/> (when given) and the reports folder.
     /// </summary>
