@@ -90,6 +90,16 @@ public sealed class WorkerOptions
     /// <summary>Processes one sandboxed command may have at once, where the host lets cgroups enforce it.</summary>
     [Range(8, 100_000)]
     public int MaxProcesses { get; set; } = 1024;
+
+    /// <summary>
+    /// Test suites Verify runs at once (the change, the base, the change's tests on the base): they do
+    /// not depend on each other. 0 picks by cores: all at once with two or more, one at a time with one.
+    /// </summary>
+    [Range(0, 8)]
+    public int ParallelSuites { get; set; }
+
+    /// <summary>Reuse the base commit's test results measured by an earlier feature with the same commands and toolchain.</summary>
+    public bool CacheBaseResults { get; set; } = true;
 }
 
 public sealed class RecoveryOptions

@@ -15,6 +15,7 @@ using Builder.Worker.Phases.Plan;
 using Builder.Worker.Phases.Verify;
 using Builder.Worker.Pipeline;
 using Builder.Worker.Recovery;
+using Builder.Worker.Verification;
 using Builder.Worker.Workspaces;
 using MassTransit;
 
@@ -41,6 +42,8 @@ public static class Extensions
         builder.Services.AddSingleton<PhaseServices>();
         builder.AddAgent();
         builder.Services.AddSingleton<StepRunner>();
+        builder.Services.AddSingleton<BaseResultsCache>();
+        builder.Services.AddSingleton<TestSuites>();
         builder.AddSandbox();
         builder.AddPullRequestHosts();
         builder.Services.AddSingleton<PullRequestPublisher>();

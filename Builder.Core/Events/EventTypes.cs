@@ -23,6 +23,7 @@ public static class EventTypes
     public const string BaseResultsReused = "base_results.reused";
     public const string VerificationPassed = "verification.passed";
     public const string VerificationFailed = "verification.failed";
+    public const string VerificationNotice = "verification.notice";
     public const string CommitCreated = "commit.created";
     public const string PushCompleted = "push.completed";
     public const string PullRequestOpened = "pull_request.opened";

@@ -21,6 +21,7 @@ public class BuilderDbContext(DbContextOptions options) : DbContext(options), ID
     public DbSet<FeatureState> FeatureStates => Set<FeatureState>();
     public DbSet<FeatureEvent> FeatureEvents => Set<FeatureEvent>();
     public DbSet<Artifact> Artifacts => Set<Artifact>();
+    public DbSet<BaseTestRun> BaseTestRuns => Set<BaseTestRun>();
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<BuilderTask> Tasks => Set<BuilderTask>();
     public DbSet<Review> Reviews => Set<Review>();
@@ -106,6 +107,14 @@ public class BuilderDbContext(DbContextOptions options) : DbContext(options), ID
             e.HasIndex(x => new { x.FeatureId, x.Name }).IsUnique();
             e.Property(x => x.Name).HasMaxLength(200);
             e.Property(x => x.ContentType).HasMaxLength(100);
+        });
+
+        model.Entity<BaseTestRun>(e =>
+        {
+            e.ToTable("base_test_runs");
+            e.HasIndex(x => new { x.RepositoryId, x.BaseCommit, x.Fingerprint }).IsUnique();
+            e.Property(x => x.BaseCommit).HasMaxLength(64);
+            e.Property(x => x.Fingerprint).HasMaxLength(64);
         });
 
         model.Entity<Agent>(e =>

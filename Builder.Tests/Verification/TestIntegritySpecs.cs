@@ -6,10 +6,11 @@ public sealed class TestIntegritySpecs
 {
     static TestCaseResult T(string id, TestOutcome outcome, string? file = "tests/test_calc.py") => new(id, id, outcome) { File = file };
 
+    /// <param name="changed">The existing tests whose own source the change edited.</param>
     static IntegrityVerdict Judge(
         TestCaseResult[] @base, TestCaseResult[]? testsOnBase, TestCaseResult[] change,
-        string[]? changedTestFiles = null, RemovedAssertion[]? removed = null, bool testsRequired = true) =>
-        TestIntegrity.Judge(new IntegrityEvidence(@base, testsOnBase, change, new HashSet<string>(changedTestFiles ?? []), removed ?? [], testsRequired));
+        string[]? changed = null, WeakenedTest[]? weakened = null, bool testsRequired = true) =>
+        TestIntegrity.Judge(new IntegrityEvidence(@base, testsOnBase, change, t => (changed ?? []).Contains(t.Id), weakened ?? [], testsRequired));
 
     [Fact]
     public void A_genuine_feature_with_its_test_is_accepted()
@@ -33,7 +34,7 @@ public sealed class TestIntegritySpecs
     }
 
     [Fact]
-    public void A_new_test_that_also_passes_on_the_base_is_vacuous()
+    public void A_change_whose_only_new_test_also_passes_on_the_base_is_vacuous()
     {
         var verdict = Judge(
             [T("calc.add", TestOutcome.Passed)],
@@ -101,7 +102,7 @@ public sealed class TestIntegritySpecs
     {
         var verdict = Judge(
             [T("a", TestOutcome.Passed, "tests/test_a.py")], [T("a", TestOutcome.Failed, "tests/test_a.py")],
-            [T("a", TestOutcome.Passed, "tests/test_a.py")], changedTestFiles: ["tests/test_a.py"]);
+            [T("a", TestOutcome.Passed, "tests/test_a.py")], changed: ["a"]);
         verdict.Passed.ShouldBeTrue(verdict.Summary);
         verdict.FailToPass.ShouldBe(["a"]);
     }
@@ -110,9 +111,95 @@ public sealed class TestIntegritySpecs
     public void A_removed_assertion_is_refused()
     {
         var verdict = Judge([T("a", TestOutcome.Passed)], [T("a", TestOutcome.Passed), T("b", TestOutcome.Failed)],
-            [T("a", TestOutcome.Passed), T("b", TestOutcome.Passed)], removed: [new RemovedAssertion("tests/test_a.py", "assert total == 3")]);
+            [T("a", TestOutcome.Passed), T("b", TestOutcome.Passed)], weakened: [new WeakenedTest("tests/test_a.py", "test_total", ["assert total == 3"])]);
         var violation = verdict.Violations.ShouldHaveSingleItem();
         violation.Rule.ShouldBe(TestIntegrity.WeakenedRule);
         violation.Message.ShouldContain("assert total == 3");
+        violation.Tests.ShouldBe(["test_total"]);
+    }
+
+    [Fact]
+    public void Unchanged_tests_in_a_touched_file_are_not_judged_as_new()
+    {
+        // The change adds c next to a and b in the same file; only c is new.
+        var verdict = Judge(
+            [T("a", TestOutcome.Passed), T("b", TestOutcome.Passed)],
+            [T("a", TestOutcome.Passed), T("b", TestOutcome.Passed), T("c", TestOutcome.Failed)],
+            [T("a", TestOutcome.Passed), T("b", TestOutcome.Passed), T("c", TestOutcome.Passed)]);
+        verdict.Passed.ShouldBeTrue(verdict.Summary);
+        verdict.FailToPass.ShouldBe(["c"]);
+        verdict.NewPassing.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void New_tests_that_already_pass_beside_one_that_fails_on_the_base_are_reported_not_refused()
+    {
+        var verdict = Judge(
+            [T("a", TestOutcome.Passed)],
+            [T("a", TestOutcome.Passed), T("guard", TestOutcome.Passed), T("feature", TestOutcome.Failed)],
+            [T("a", TestOutcome.Passed), T("guard", TestOutcome.Passed), T("feature", TestOutcome.Passed)]);
+        verdict.Passed.ShouldBeTrue(verdict.Summary);
+        verdict.FailToPass.ShouldBe(["feature"]);
+        verdict.NewPassing.ShouldBe(["guard"]);
+        verdict.Summary.ShouldContain("new, already passing");
+    }
+
+    [Fact]
+    public void A_test_skipped_on_both_sides_is_not_a_violation()
+    {
+        var verdict = Judge(
+            [T("a", TestOutcome.Passed), T("later", TestOutcome.Skipped)],
+            [T("a", TestOutcome.Passed), T("later", TestOutcome.Skipped), T("c", TestOutcome.Failed)],
+            [T("a", TestOutcome.Passed), T("later", TestOutcome.Skipped), T("c", TestOutcome.Passed)]);
+        verdict.Passed.ShouldBeTrue(verdict.Summary);
+    }
+
+    [Fact]
+    public void A_changed_test_still_skipped_is_neither_failing_nor_newly_skipped()
+    {
+        var verdict = Judge(
+            [T("a", TestOutcome.Passed), T("later", TestOutcome.Skipped)],
+            [T("a", TestOutcome.Passed), T("later", TestOutcome.Skipped), T("c", TestOutcome.Failed)],
+            [T("a", TestOutcome.Passed), T("later", TestOutcome.Skipped), T("c", TestOutcome.Passed)], changed: ["later"]);
+        verdict.Passed.ShouldBeTrue(verdict.Summary);
+        verdict.FailToPass.ShouldBe(["c"]);
+    }
+
+    [Fact]
+    public void Cases_whose_printed_arguments_changed_keep_their_identity_by_method()
+    {
+        static TestCaseResult Case(string args, TestOutcome outcome) =>
+            new($"Lib.Tests.SlugTests.Formats(options: {args})", "Formats", outcome) { Method = "Lib.Tests.SlugTests.Formats" };
+        var verdict = Judge(
+            [Case("SlugOptions { Separator = - }, expected: \"a-b\"", TestOutcome.Passed), Case("SlugOptions { Separator = _ }, expected: \"a_b\"", TestOutcome.Passed)],
+            [Case("SlugOptions { Separator = - }, expected: \"a-b\"", TestOutcome.Passed), Case("SlugOptions { Separator = _ }, expected: \"a_b\"", TestOutcome.Passed), T("new", TestOutcome.Failed)],
+            [Case("SlugOptions { Separator = -, Lowercase = True }, expected: \"a-b\"", TestOutcome.Passed),
+             Case("SlugOptions { Separator = _, Lowercase = True }, expected: \"a_b\"", TestOutcome.Passed), T("new", TestOutcome.Passed)]);
+        verdict.Passed.ShouldBeTrue(verdict.Summary);
+        verdict.FailToPass.ShouldBe(["new"]);
+        verdict.PassToPass.Count.ShouldBe(2);
+        verdict.Renamed.Count.ShouldBe(2);
+        verdict.Renamed.ShouldContain(r => r.Contains("Separator = _ }") && r.Contains("Separator = _, Lowercase = True"));
+    }
+
+    [Fact]
+    public void An_existing_test_fed_by_a_changed_fixture_counts_when_it_fails_on_the_base()
+    {
+        // The change edits a data file the test reads: the test fails with the new data and the old code.
+        var verdict = Judge(
+            [T("reads_fixture", TestOutcome.Passed), T("other", TestOutcome.Passed)],
+            [T("reads_fixture", TestOutcome.Failed), T("other", TestOutcome.Passed)],
+            [T("reads_fixture", TestOutcome.Passed), T("other", TestOutcome.Passed)]);
+        verdict.Passed.ShouldBeTrue(verdict.Summary);
+        verdict.FailToPass.ShouldBe(["reads_fixture"]);
+    }
+
+    [Fact]
+    public void New_tests_missing_from_an_aborted_run_on_the_base_count_as_failing_there()
+    {
+        var verdict = Judge([T("a", TestOutcome.Passed)], [],
+            [T("a", TestOutcome.Passed), T("exits", TestOutcome.Passed)]);
+        verdict.Passed.ShouldBeTrue(verdict.Summary);
+        verdict.FailToPass.ShouldBe(["exits"]);
     }
 }

@@ -72,6 +72,16 @@ public static partial class DiffAnalysis
         return removed;
     }
 
+    /// <summary>
+    /// The assertions in a piece of test source, one per statement (split at line ends and semicolons),
+    /// each from where the assertion starts: "{ Assert.True(x); Assert.False(y); }" gives two.
+    /// </summary>
+    public static IReadOnlyList<string> AssertionStatements(string source) =>
+        source.Split('\n', ';')
+            .Where(IsAssertion)
+            .Select(piece => piece[Assertion().Match(piece).Index..].Trim())
+            .ToList();
+
     public static bool IsAssertion(string line) => Assertion().IsMatch(line) && !line.TrimStart().StartsWith("//") && !line.TrimStart().StartsWith('#');
 
     [GeneratedRegex(@"^diff --git a/(?<a>.+) b/(?<b>.+)$")]

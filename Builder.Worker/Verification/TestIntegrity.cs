@@ -1,36 +1,58 @@
 namespace Builder.Worker.Verification;
 
 /// <summary>The evidence the test-integrity contract is judged on.</summary>
+/// <param name="Base">The suite on the base commit (empty when it did not build).</param>
+/// <param name="TestsOnBase">
+/// The suite on the base with only the change's test files, or null when that did not build (the
+/// new tests use code the change adds): every new or changed test then fails there.
+/// </param>
+/// <param name="Change">The suite with the change.</param>
+/// <param name="IsChangedTest">Whether a test of the change run is new or its own source changed.</param>
+/// <param name="Weakened">Existing tests that lost assertions.</param>
+/// <param name="TestFilesChanged">
+/// Whether the change touched test files, so <paramref name="TestsOnBase"/> differs from the base:
+/// an existing test that fails only there was changed by what feeds it (a fixture, a helper).
+/// </param>
 public sealed record IntegrityEvidence(
     IReadOnlyList<TestCaseResult> Base,
     IReadOnlyList<TestCaseResult>? TestsOnBase,
     IReadOnlyList<TestCaseResult> Change,
-    IReadOnlySet<string> ChangedTestFiles,
-    IReadOnlyList<RemovedAssertion> RemovedAssertions,
-    bool TestsRequired);
+    Func<TestCaseResult, bool> IsChangedTest,
+    IReadOnlyList<WeakenedTest> Weakened,
+    bool TestsRequired,
+    bool TestFilesChanged = true);
 
 public sealed record IntegrityViolation(string Rule, string Message, IReadOnlyList<string> Tests);
 
 /// <summary>
-/// The verdict: the tests the change added or changed (each must fail on the base and pass on the
-/// change), how many base-passing tests still pass, and every broken rule with its tests.
+/// The verdict: the new or changed tests that fail on the base and pass with the change
+/// (<see cref="FailToPass"/>), the new or changed ones that already passed on the base
+/// (<see cref="NewPassing"/>: regression guards, reported, not refused), how many base-passing tests
+/// still pass, which tests kept their identity only by method (printed arguments changed), and every
+/// broken rule with its tests.
 /// </summary>
 public sealed record IntegrityVerdict(
     IReadOnlyList<string> FailToPass,
     IReadOnlyList<string> PassToPass,
     IReadOnlyList<IntegrityViolation> Violations)
 {
+    public IReadOnlyList<string> NewPassing { get; init; } = [];
+    public IReadOnlyList<string> Renamed { get; init; } = [];
+
     public bool Passed => Violations.Count == 0;
 
     public string Summary => Passed
-        ? $"{FailToPass.Count} new or changed test(s) fail on the base and pass with the change; {PassToPass.Count} test(s) that passed before still pass."
+        ? $"{FailToPass.Count} new or changed test(s) fail on the base and pass with the change"
+          + (NewPassing.Count > 0 ? $"; {NewPassing.Count} new or changed test(s) already passed on the base (new, already passing)" : "")
+          + $"; {PassToPass.Count} test(s) that passed before still pass."
         : string.Join(" ", Violations.Select(v => $"{v.Rule}: {v.Message}"));
 }
 
 /// <summary>
-/// Builder's test-integrity contract. A change is verified only if (a) every test it adds or changes
-/// fails on the base commit and passes with the change (FAIL_TO_PASS), (b) every test that passed on
-/// the base still passes (PASS_TO_PASS), and (c) no test was deleted, skipped or weakened.
+/// Builder's test-integrity contract (docs/decisions/0006). A change is verified only if (a) at least
+/// one test it adds or changes fails on the base commit and passes with the change (FAIL_TO_PASS) and
+/// every test it adds or changes passes with it, (b) every test that passed on the base still passes
+/// (PASS_TO_PASS), and (c) no test was deleted, newly skipped or weakened.
 /// </summary>
 public static class TestIntegrity
 {
@@ -44,59 +66,76 @@ public static class TestIntegrity
 
     public static IntegrityVerdict Judge(IntegrityEvidence evidence)
     {
-        var baseById = Index(evidence.Base);
-        var changeById = Index(evidence.Change);
-        var onBaseById = evidence.TestsOnBase is null ? null : Index(evidence.TestsOnBase);
+        var change = TestMatcher.Index(evidence.Change);
+        // For each test of the change run, the same test on the base and in the tests-on-base run.
+        var onBase = TestMatcher.Match(evidence.Base, evidence.Change);
+        var onTestsOnBase = evidence.TestsOnBase is null ? null : TestMatcher.Match(evidence.TestsOnBase, evidence.Change);
         var violations = new List<IntegrityViolation>();
 
-        var added = changeById.Keys.Where(id => !baseById.ContainsKey(id)).ToList();
-        var changed = changeById.Values
-            .Where(t => baseById.ContainsKey(t.Id) && t.File is not null && evidence.ChangedTestFiles.Contains(t.File))
-            .Select(t => t.Id).ToList();
-        var targeted = added.Concat(changed).Distinct().Order(StringComparer.Ordinal).ToList();
+        var added = change.Values.Where(t => !onBase.ContainsKey(t.Id)).Select(t => t.Id);
+        var changed = change.Values.Where(t => onBase.ContainsKey(t.Id) && evidence.IsChangedTest(t)).Select(t => t.Id);
+        // An existing test whose own source is untouched but fails once the change's test files are on
+        // the base (a fixture, a data file or a helper changed) is changed by what feeds it.
+        var fed = onTestsOnBase is null || !evidence.TestFilesChanged
+            ? []
+            : change.Values.Where(t => onBase.TryGetValue(t.Id, out var b) && b.Outcome == TestOutcome.Passed
+                                       && onTestsOnBase.TryGetValue(t.Id, out var r) && r.Outcome == TestOutcome.Failed
+                                       && t.Outcome == TestOutcome.Passed)
+                .Select(t => t.Id);
+        var targeted = added.Concat(changed).Concat(fed).Distinct().Order(StringComparer.Ordinal).ToList();
 
         if (targeted.Count == 0 && evidence.TestsRequired)
             violations.Add(new IntegrityViolation(NoTestRule,
                 "the change adds or changes no test; add a test that fails without the change, or submit with testsRequired: false.", []));
 
-        // (a) FAIL_TO_PASS: a targeted test that already passes on the base proves nothing; one that fails with the change proves the change wrong.
-        // When the tests did not even build on the base (they use code the change adds), every targeted test counts as failing there.
-        var vacuous = targeted.Where(id => onBaseById is not null && onBaseById.TryGetValue(id, out var t) && t.Outcome == TestOutcome.Passed).ToList();
-        if (vacuous.Count > 0)
-            violations.Add(new IntegrityViolation(VacuousRule, $"{vacuous.Count} new or changed test(s) already pass without the change, so they do not test it: {List(vacuous)}.", vacuous));
-        var notPassing = targeted.Where(id => changeById[id].Outcome != TestOutcome.Passed).ToList();
+        // How each targeted test did without the change's production code. Missing there (the suite
+        // aborted, or the tests did not build) counts as failing.
+        TestOutcome WithoutChange(string id) =>
+            onTestsOnBase is null ? TestOutcome.Failed
+            : onTestsOnBase.TryGetValue(id, out var r) ? r.Outcome
+            : TestOutcome.Failed;
+
+        var notPassing = targeted.Where(id => change[id].Outcome == TestOutcome.Failed).ToList();
         if (notPassing.Count > 0)
             violations.Add(new IntegrityViolation(FailToPassRule, $"{notPassing.Count} new or changed test(s) do not pass with the change: {List(notPassing)}.", notPassing));
 
+        var passingWithChange = targeted.Where(id => change[id].Outcome == TestOutcome.Passed).ToList();
+        var failToPass = passingWithChange.Where(id => WithoutChange(id) == TestOutcome.Failed).ToList();
+        var newPassing = passingWithChange.Where(id => WithoutChange(id) == TestOutcome.Passed).ToList();
+        if (targeted.Count > 0 && failToPass.Count == 0 && notPassing.Count == 0)
+        {
+            var why = newPassing.Count > 0
+                ? $"all {newPassing.Count} new or changed test(s) already pass without the change, so none of them tests it: {List(newPassing)}."
+                : $"the new or changed test(s) are skipped, so none of them tests the change: {List(targeted)}.";
+            violations.Add(new IntegrityViolation(VacuousRule, why, newPassing.Count > 0 ? newPassing : targeted));
+        }
+
         // (b) PASS_TO_PASS.
-        var basePassing = baseById.Values.Where(t => t.Outcome == TestOutcome.Passed).Select(t => t.Id).ToList();
-        var broken = basePassing.Where(id => changeById.TryGetValue(id, out var t) && t.Outcome == TestOutcome.Failed).ToList();
+        var basePassing = change.Values.Where(t => onBase.TryGetValue(t.Id, out var b) && b.Outcome == TestOutcome.Passed).Select(t => t.Id).ToList();
+        var broken = basePassing.Where(id => change[id].Outcome == TestOutcome.Failed).Order(StringComparer.Ordinal).ToList();
         if (broken.Count > 0)
             violations.Add(new IntegrityViolation(PassToPassRule, $"{broken.Count} test(s) that passed before fail with the change: {List(broken)}.", broken));
 
-        // (c) nothing deleted, skipped or weakened.
-        var deleted = baseById.Keys.Where(id => !changeById.ContainsKey(id)).Order(StringComparer.Ordinal).ToList();
+        // (c) nothing deleted, newly skipped or weakened. A test skipped on both sides is neither.
+        var kept = onBase.Values.Select(b => b.Id).ToHashSet(StringComparer.Ordinal);
+        var deleted = TestMatcher.Index(evidence.Base).Keys.Where(id => !kept.Contains(id)).Order(StringComparer.Ordinal).ToList();
         if (deleted.Count > 0)
             violations.Add(new IntegrityViolation(DeletedRule, $"{deleted.Count} test(s) were deleted: {List(deleted)}.", deleted));
-        var skipped = baseById.Values
-            .Where(t => t.Outcome != TestOutcome.Skipped && changeById.TryGetValue(t.Id, out var now) && now.Outcome == TestOutcome.Skipped)
-            .Select(t => t.Id).ToList();
+        var skipped = change.Values
+            .Where(t => t.Outcome == TestOutcome.Skipped && onBase.TryGetValue(t.Id, out var b) && b.Outcome != TestOutcome.Skipped)
+            .Select(t => t.Id).Order(StringComparer.Ordinal).ToList();
         if (skipped.Count > 0)
-            violations.Add(new IntegrityViolation(SkippedRule, $"{skipped.Count} test(s) are now skipped: {List(skipped)}.", skipped));
-        if (evidence.RemovedAssertions.Count > 0)
+            violations.Add(new IntegrityViolation(SkippedRule, $"{skipped.Count} test(s) ran on the base and are now skipped: {List(skipped)}.", skipped));
+        if (evidence.Weakened.Count > 0)
             violations.Add(new IntegrityViolation(WeakenedRule,
-                $"{evidence.RemovedAssertions.Count} assertion(s) were removed from existing tests: " +
-                string.Join("; ", evidence.RemovedAssertions.Take(5).Select(a => $"{a.File}: {a.Text}")) + ".",
-                evidence.RemovedAssertions.Select(a => a.File).Distinct().ToList()));
+                $"{evidence.Weakened.Count} existing test(s) lost assertions: " +
+                string.Join("; ", evidence.Weakened.Take(5).Select(w => $"{w.Test} ({w.File}): {string.Join(" / ", w.RemovedAssertions.Take(3))}")) + ".",
+                evidence.Weakened.Select(w => w.Test).Distinct().ToList()));
 
-        var passToPass = basePassing.Where(id => changeById.TryGetValue(id, out var t) && t.Outcome == TestOutcome.Passed).ToList();
-        return new IntegrityVerdict(targeted, passToPass, violations);
+        var passToPass = basePassing.Where(id => change[id].Outcome == TestOutcome.Passed).ToList();
+        var renamed = onBase.Where(p => p.Key != p.Value.Id).Select(p => $"{p.Value.Id} → {p.Key}").Order(StringComparer.Ordinal).ToList();
+        return new IntegrityVerdict(failToPass, passToPass, violations) { NewPassing = newPassing, Renamed = renamed };
     }
-
-    static Dictionary<string, TestCaseResult> Index(IReadOnlyList<TestCaseResult> results) =>
-        results.GroupBy(r => r.Id, StringComparer.Ordinal)
-            // A test reported twice (retries, several target frameworks) counts by its worst outcome.
-            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.Outcome == TestOutcome.Failed ? 0 : r.Outcome == TestOutcome.Skipped ? 2 : 1).First(), StringComparer.Ordinal);
 
     static string List(IReadOnlyList<string> ids) => string.Join(", ", ids.Take(10)) + (ids.Count > 10 ? $" and {ids.Count - 10} more" : "");
 }

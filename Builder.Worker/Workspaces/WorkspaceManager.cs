@@ -28,6 +28,35 @@ public sealed class WorkspaceManager(Git git, IOptions<BuilderOptions> options, 
         Path.Combine(Root, "workspaces", variant is null ? featureId.ToString("N") : $"{featureId:N}-{variant}");
 
     string StatePath(Guid featureId, string? variant = null) => WorkspacePath(featureId, variant) + ".state";
+    string BuiltPath(Guid featureId, string? variant = null) => WorkspacePath(featureId, variant) + ".built";
+
+    /// <summary>
+    /// Records that the workspace, in its current state, was restored and built with the commands of
+    /// <paramref name="fingerprint"/>: a later phase on the same worker then tests it without building again.
+    /// A workspace prepared anew forgets it.
+    /// </summary>
+    public async Task MarkBuiltAsync(Guid featureId, string fingerprint, CancellationToken cancellationToken, string? variant = null)
+    {
+        if (File.Exists(StatePath(featureId, variant)))
+            await File.WriteAllTextAsync(BuiltPath(featureId, variant), await File.ReadAllTextAsync(StatePath(featureId, variant), cancellationToken) + "\n" + fingerprint, cancellationToken);
+    }
+
+    public async Task<bool> IsBuiltAsync(Guid featureId, string fingerprint, CancellationToken cancellationToken, string? variant = null) =>
+        File.Exists(StatePath(featureId, variant)) && File.Exists(BuiltPath(featureId, variant))
+        && await File.ReadAllTextAsync(BuiltPath(featureId, variant), cancellationToken) == await File.ReadAllTextAsync(StatePath(featureId, variant), cancellationToken) + "\n" + fingerprint;
+
+    /// <summary>A file's text at a commit of the repository's mirror, or null when the commit does not have it.</summary>
+    public async Task<string?> ReadAtAsync(Guid repositoryId, string commit, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await git.RunAsync(MirrorPath(repositoryId), ["show", $"{commit}:{path}"], cancellationToken);
+        }
+        catch (GitException)
+        {
+            return null;
+        }
+    }
 
     public string? TokenOf(Repository repository) =>
         repository.ProtectedToken is null ? null : credentials.Unprotect(repository.ProtectedToken);
@@ -72,6 +101,7 @@ public sealed class WorkspaceManager(Git git, IOptions<BuilderOptions> options, 
             return workspace;
 
         File.Delete(StatePath(featureId, variant));
+        File.Delete(BuiltPath(featureId, variant));
         var mirror = MirrorPath(repository.Id);
         using (await LockAsync(repository.Id, cancellationToken))
         {

@@ -2,6 +2,7 @@ using Builder.Core.Artifacts;
 using Builder.Core.Contracts;
 using Builder.Core.Domain;
 using Builder.Core.Events;
+using Builder.Worker.Phases.Verify;
 using Builder.Worker.Pipeline;
 using Builder.Worker.Toolchains;
 
@@ -31,6 +32,8 @@ public sealed class BuildChangeConsumer(PhaseServices services, StepRunner steps
         }
 
         var build = await steps.RunAsync(run, workspace, commands, Step.Build, reports, log);
+        if (build is { Succeeded: true } or null)
+            await Services.Workspaces.MarkBuiltAsync(run.Feature.Id, TestSuites.BuildFingerprint(commands), run.CancellationToken);
         if (build is null)
         {
             var reason = $"No build step for this {commands.Toolchain} repository ({commands.Source}).";

@@ -10,13 +10,17 @@ using Builder.Worker.Verification;
 namespace Builder.Worker.Phases.Verify;
 
 /// <summary>
-/// Verify: run the tests of the change, of the base commit, and of the base with only the change's
-/// test files, each in the sandbox and read from the runner's report, then judge the change by the
-/// test-integrity contract (docs/decisions/0006). Nothing is delivered that was not tested.
+/// Verify: run the tests of the change, of the base commit (or take them from the base-results cache),
+/// and of the base with only the change's test files — independent suites, run at once when the
+/// machine has the cores — then judge the change by the test-integrity contract
+/// (docs/decisions/0006). Nothing is delivered that was not tested.
 /// </summary>
-public sealed class VerifyChangeConsumer(PhaseServices services, StepRunner steps) : PhaseConsumer<VerifyChange>(services)
+public sealed class VerifyChangeConsumer(PhaseServices services, TestSuites suites, BaseResultsCache baseResults) : PhaseConsumer<VerifyChange>(services)
 {
     protected override Phase Phase => Phase.Verify;
+
+    const string BaseLog = "test-base.log";
+    const string ReplayLog = "test-replay.log";
 
     protected override async Task<PhaseOutcome> RunAsync(PhaseRun run, VerifyChange command)
     {
@@ -27,42 +31,87 @@ public sealed class VerifyChangeConsumer(PhaseServices services, StepRunner step
             throw new PhaseFailedException("no_test_command",
                 $"No test command: {commands.Source}. Set settings.testCommand on the repository; Builder delivers nothing it could not test.");
 
-        // 1. The change.
-        var onChange = await RunSuiteAsync(run, workspace, "change", ArtifactNames.TestLog);
-        if (onChange.BuildFailure is { } buildFailure)
-            throw new PhaseFailedException("build_failed", buildFailure);
-
-        // 2. The base commit, for PASS_TO_PASS and for what existed before.
-        var baseWorkspace = await Services.Workspaces.PrepareAsync(run.Repository, run.Feature.Id, command.BaseCommit, null, run.CancellationToken, "base");
-        var onBase = await RunSuiteAsync(run, baseWorkspace, "base", "test-base.log");
-
-        // 3. The base with only the change's test files: new and changed tests must fail there.
         var files = DiffAnalysis.Parse(change);
         bool IsTest(string path) => CommandDetector.IsTestFile(commands.Toolchain, path, workspace);
         var testFiles = files.Where(f => !f.Deleted && IsTest(f.Path)).Select(f => f.Path).ToList();
-        IReadOnlyList<TestCaseResult>? testsOnBase = onBase.Results;
-        if (testFiles.Count > 0)
+
+        using var slots = new SemaphoreSlim(Parallelism);
+        async Task<SuiteRun> InSlot(Func<Task<SuiteRun>> suite)
+        {
+            await slots.WaitAsync(run.CancellationToken);
+            try
+            {
+                return await suite();
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+
+        var changeRun = InSlot(() => suites.RunAsync(run, workspace, "change", ArtifactNames.TestLog, builtBy: run.Feature.Id));
+        // One at a time, a change that does not build ends Verify before the other suites are paid for.
+        if (Parallelism == 1 && (await changeRun).BuildFailure is { } early)
+            throw new PhaseFailedException("build_failed", early);
+        var baseRun = InSlot(() => BaseSuiteAsync(run, command.BaseCommit));
+        var replayRun = testFiles.Count == 0 ? null : InSlot(async () =>
         {
             var replayWorkspace = await Services.Workspaces.PrepareAsync(run.Repository, run.Feature.Id, command.BaseCommit, change, run.CancellationToken,
                 "tests", testFiles);
-            var replay = await RunSuiteAsync(run, replayWorkspace, "tests on base", "test-replay.log");
-            testsOnBase = replay.BuildFailure is null ? replay.Results : null;
-        }
+            return await suites.RunAsync(run, replayWorkspace, "tests on base", ReplayLog);
+        });
+        await Task.WhenAll(replayRun is null ? [changeRun, baseRun] : [changeRun, baseRun, replayRun]);
+
+        var onChange = await changeRun;
+        if (onChange.BuildFailure is { } buildFailure)
+            throw new PhaseFailedException("build_failed", buildFailure);
+        var onBase = await baseRun;
+        var replay = replayRun is null ? null : await replayRun;
+
+        var sources = await TestSourceChanges.ReadAsync(testFiles,
+            path => Services.Workspaces.ReadAtAsync(run.Repository.Id, command.BaseCommit, path, run.CancellationToken),
+            path => ReadIfExists(Path.Combine(workspace, path)));
+        var weakened = sources.Weakened()
+            .Concat(DiffAnalysis.RemovedAssertions(files.Where(f => !sources.IsSplit(f.Path)).ToList(), IsTest)
+                .GroupBy(a => a.File)
+                .Select(g => new WeakenedTest(g.Key, g.Key, g.Select(a => a.Text).ToList())))
+            .ToList();
+        IReadOnlyList<TestCaseResult>? testsOnBase = replay is null ? onBase.Results : replay.BuildFailure is null ? replay.Results : null;
 
         var verdict = TestIntegrity.Judge(new IntegrityEvidence(
             onBase.BuildFailure is null ? onBase.Results : [],
             testsOnBase,
             onChange.Results,
-            files.Where(f => !f.Added && !f.Deleted && IsTest(f.Path)).Select(f => f.Path).ToHashSet(),
-            DiffAnalysis.RemovedAssertions(files, IsTest),
-            run.Feature.TestsRequired));
+            sources.IsChanged,
+            weakened,
+            run.Feature.TestsRequired,
+            TestFilesChanged: testFiles.Count > 0));
+
+        if (replay is { BuildFailure: null } && testsOnBase is not null)
+        {
+            var present = testsOnBase.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+            var missing = verdict.FailToPass.Where(id => !present.Contains(id)).ToList();
+            if (replay.Aborted || missing.Count > 0)
+                await run.RecordAsync(EventTypes.VerificationNotice, new
+                {
+                    notice = replay.Aborted
+                        ? $"The suite aborted on the base with the change's tests ({StepRunner.Describe(replay.Test!)}) and reported no test: the {missing.Count} new or changed test(s) count as failing there."
+                        : $"{missing.Count} new or changed test(s) reported nothing on the base with the change's tests and count as failing there.",
+                    tests = missing.Take(50),
+                });
+        }
 
         var summary = Summarize(onChange.Results);
         await run.StoreTextAsync(ArtifactNames.TestResults, JsonSerializer.Serialize(new
         {
             toolchain = commands.Toolchain,
             summary,
-            verdict = new { passed = verdict.Passed, verdict.Summary, verdict.FailToPass, passToPass = verdict.PassToPass.Count, verdict.Violations },
+            verdict = new
+            {
+                passed = verdict.Passed, verdict.Summary, verdict.FailToPass, verdict.NewPassing, passToPass = verdict.PassToPass.Count, verdict.Renamed,
+                verdict.Violations,
+            },
+            baseFromCache = onBase.FromCache,
             change = onChange.Results,
             @base = onBase.Results,
             testsOnBase,
@@ -70,7 +119,7 @@ public sealed class VerifyChangeConsumer(PhaseServices services, StepRunner step
         await run.RecordAsync(EventTypes.TestsCompleted, new
         {
             toolchain = commands.Toolchain, command = commands.Test, summary.Passed, summary.Failed, summary.Skipped, summary.Total,
-            exitCode = onChange.Test?.ExitCode,
+            exitCode = onChange.Test?.ExitCode, baseFromCache = onBase.FromCache,
         });
 
         var failing = onChange.Results.Where(t => t.Outcome == TestOutcome.Failed).ToList();
@@ -93,44 +142,41 @@ public sealed class VerifyChangeConsumer(PhaseServices services, StepRunner step
             throw new PhaseFailedException("integrity_violation", $"The change breaks the test-integrity contract. {verdict.Summary}");
         }
 
-        await run.RecordAsync(EventTypes.VerificationPassed, new { verdict.Summary, verdict.FailToPass, passToPass = verdict.PassToPass.Count });
+        await run.RecordAsync(EventTypes.VerificationPassed, new { verdict.Summary, verdict.FailToPass, verdict.NewPassing, passToPass = verdict.PassToPass.Count });
         return new PhaseOutcome(new ChangeVerified(run.Feature.Id, run.Attempt));
     }
 
-    sealed record SuiteRun(IReadOnlyList<TestCaseResult> Results, Sandbox.SandboxResult? Test, string? BuildFailure);
+    int Parallelism => Services.Options.Worker.ParallelSuites is > 0 and var n ? n : Environment.ProcessorCount >= 2 ? 3 : 1;
 
-    /// <summary>Restore, build and test in one workspace; a restore or build failure yields no results and says why.</summary>
-    async Task<SuiteRun> RunSuiteAsync(PhaseRun run, string workspace, string label, string logName)
+    /// <summary>The base commit's results: from the cache when a feature on the same base measured them with the same commands, else run and cached.</summary>
+    async Task<SuiteRun> BaseSuiteAsync(PhaseRun run, string baseCommit)
     {
-        var commands = CommandDetector.Detect(workspace, run.Repository.Settings);
-        var reports = workspace + ".reports";
-        if (Directory.Exists(reports))
-            Directory.Delete(reports, recursive: true);
-        var log = new StepRunner.Log(run, logName);
-        var tag = $" ({label})";
-
-        foreach (var step in new[] { Step.Restore, Step.Build })
+        var workspace = await Services.Workspaces.PrepareAsync(run.Repository, run.Feature.Id, baseCommit, null, run.CancellationToken, "base");
+        var fingerprint = BaseResultsCache.Fingerprint(CommandDetector.Detect(workspace, run.Repository.Settings));
+        var useCache = Services.Options.Worker.CacheBaseResults;
+        if (useCache && await baseResults.FindAsync(run.Repository.Id, baseCommit, fingerprint, run.CancellationToken) is { } cached)
         {
-            if (await steps.RunAsync(run, workspace, commands, step, reports, log, tag) is { Succeeded: false } failed)
-                return new SuiteRun([], null, $"The {step.ToString().ToLowerInvariant()} of the {label} failed ({StepRunner.Describe(failed)}).\n{failed.Tail()}");
+            await run.RecordAsync(EventTypes.BaseResultsReused, new
+            {
+                baseCommit, fingerprint, tests = cached.Results.Count, measuredBy = cached.MeasuredBy, measuredAt = cached.MeasuredAt,
+            });
+            await run.StoreTextAsync(BaseLog,
+                $"[builder] The base commit's results ({cached.Results.Count} tests) come from the cache: measured by feature {cached.MeasuredBy} at {cached.MeasuredAt:u} with the same commands and toolchain.\n");
+            return new SuiteRun(cached.Results, null, null) { FromCache = true };
         }
 
-        var started = DateTime.UtcNow;
-        var test = await steps.RunAsync(run, workspace, commands, Step.Test, reports, log, tag);
-        RemoveSymlinks(reports);
-        var results = test is null ? [] : CommandDetector.ReadResults(commands, reports, workspace, test.ExitCode, started);
-        return new SuiteRun(results, test, null);
+        var suite = await suites.RunAsync(run, workspace, "base", BaseLog);
+        // Only a complete run is worth sharing: not a build failure, a limit hit or an aborted runner.
+        if (useCache && suite is { BuildFailure: null, Test.LimitHit: null, Results.Count: > 0 })
+        {
+            await baseResults.StoreAsync(run.Repository, baseCommit, fingerprint, run.Feature.Id, suite.Results, run.CancellationToken);
+            await run.RecordAsync(EventTypes.BaseResultsCached, new { baseCommit, fingerprint, tests = suite.Results.Count });
+        }
+
+        return suite;
     }
 
-    /// <summary>The reports folder was writable by the tests: a link planted there must not make the worker read a host file.</summary>
-    static void RemoveSymlinks(string folder)
-    {
-        if (!Directory.Exists(folder))
-            return;
-        foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos("*", SearchOption.AllDirectories))
-            if (entry.LinkTarget is not null)
-                entry.Delete();
-    }
+    static async Task<string?> ReadIfExists(string path) => File.Exists(path) ? await File.ReadAllTextAsync(path) : null;
 
     static TestSummary Summarize(IReadOnlyList<TestCaseResult> results) => new(
         results.Count(t => t.Outcome == TestOutcome.Passed),

@@ -40,6 +40,7 @@ public static class TrxReader
             return new TestCaseResult(TestIdentity.Of(row.Fqn, data), row.TestName, Outcome((string?)row.Result.Attribute("outcome")))
             {
                 File = row.ClassName.Length > 0 ? fileOfClass?.Invoke(row.ClassName, row.Method) : null,
+                Method = row.ClassName.Length > 0 && row.Method.Length > 0 ? row.Fqn : null,
                 Message = ReportXml.Message((string?)error?.Element(ns + "Message")),
                 DurationMs = TimeSpan.TryParse((string?)row.Result.Attribute("duration"), System.Globalization.CultureInfo.InvariantCulture, out var d)
                     ? d.TotalMilliseconds
