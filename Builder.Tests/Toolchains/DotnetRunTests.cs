@@ -83,6 +83,8 @@ public class DotnetRunTests
                 Microsoft Visual Studio Solution File, Format Version 12.00
                 Project("{FAE04EC0-301F-11D3-BF4B-00C04F79EFBC}") = "Lib", "src\Lib\Lib.csproj", "{11111111-1111-1111-1111-111111111111}"
                 EndProject
+                Project("{FAE04EC0-301F-11D3-BF4B-00C04F79EFBC}") = "Lib.Specs", "tests\Lib.Specs\Lib.Specs.csproj", "{44444444-4444-4444-4444-444444444444}"
+                EndProject
                 Project("{FAE04EC0-301F-11D3-BF4B-00C04F79EFBC}") = "Lib.Tests", "tests\Lib.Tests\Lib.Tests.csproj", "{22222222-2222-2222-2222-222222222222}"
                 EndProject
                 Project("{FAE04EC0-301F-11D3-BF4B-00C04F79EFBC}") = "Demo", "samples\Demo\Demo.csproj", "{33333333-3333-3333-3333-333333333333}"
@@ -138,6 +140,29 @@ public class DotnetRunTests
                     public void Uses_the_net8_build_of_the_library() => Assert.Equal("net8.0", Calc.Build);
                 }
                 """)
+            // A second test project, tested first, whose failure does not stop the other.
+            .With("tests/Lib.Specs/Lib.Specs.csproj", """
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup><TargetFramework>net8.0</TargetFramework></PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="Microsoft.NET.Test.Sdk" Version="18.0.1" />
+                    <PackageReference Include="xunit" Version="2.9.3" />
+                    <PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />
+                  </ItemGroup>
+                  <ItemGroup><ProjectReference Include="../../src/Lib/Lib.csproj" /></ItemGroup>
+                </Project>
+                """)
+            .With("tests/Lib.Specs/CalcSpecs.cs", """
+                using Xunit;
+
+                namespace Lib.Specs;
+
+                public class CalcSpecs
+                {
+                    [Fact]
+                    public void Adds_wrongly() => Assert.Equal(5, Calc.Add(2, 2));
+                }
+                """)
             .With("samples/Demo/Demo.csproj", """
                 <Project Sdk="Microsoft.NET.Sdk">
                   <PropertyGroup><TargetFramework>net8.0</TargetFramework><OutputType>Exe</OutputType></PropertyGroup>
@@ -156,12 +181,17 @@ public class DotnetRunTests
         ]);
         var run = await ToolchainRunner.RunAsync(ws, commands);
 
-        run.TestExit.ShouldBe(0, run.Output);
+        run.TestExit.ShouldNotBe(0, run.Output);
+        // One report per test project, both read.
+        Directory.GetFiles(ws.Reports, "*.trx", SearchOption.AllDirectories).Length.ShouldBe(2);
+        run.Test("Lib.Specs.CalcSpecs.Adds_wrongly").Outcome.ShouldBe(TestOutcome.Failed);
         run.Ids().ShouldBe(ToolchainRunResult.Ids(
+            "Lib.Specs.CalcSpecs.Adds_wrongly",
             "Lib.Tests.CalcTests.Adds(a: 1, b: 2, sum: 3)",
             "Lib.Tests.CalcTests.Adds(a: 2, b: 2, sum: 4)",
             "Lib.Tests.CalcTests.Uses_the_net8_build_of_the_library"), run.Output);
-        run.Results.ShouldAllBe(r => r.Outcome == TestOutcome.Passed && r.File == "tests/Lib.Tests/CalcTests.cs");
+        run.Results.Where(r => r.Id.StartsWith("Lib.Tests.", StringComparison.Ordinal))
+            .ShouldAllBe(r => r.Outcome == TestOutcome.Passed && r.File == "tests/Lib.Tests/CalcTests.cs");
         run.Output.ShouldNotContain("Demo.csproj");
         File.Exists(Path.Combine(ws.Path, "samples/Demo/obj/project.assets.json")).ShouldBeFalse();
     }

@@ -107,6 +107,26 @@ public class DotnetTestPlanTests
     }
 
     [Fact]
+    public void Narrowed_restore_with_local_tools_and_an_sdk_pin_is_one_valid_shell_command()
+    {
+        using var ws = new TempWorkspace()
+            .With("global.json", """{ "sdk": { "version": "3.1.100", "rollForward": "disable" } }""")
+            .With(".config/dotnet-tools.json", """{ "version": 1, "isRoot": true, "tools": {} }""")
+            .With("tests/A.Tests/A.Tests.csproj", TestProject("net8.0;net48"))
+            .With("tests/B.Tests/B.Tests.csproj", TestProject("net6.0;net8.0"));
+
+        var restore = CommandDetector.Detect(ws.Path, None).Restore.ShouldNotBeNull();
+
+        restore.ShouldStartWith("ws=\"$PWD\" && cd / && builder_frameworks=");
+        restore.ShouldContain("<<'BUILDER_FRAMEWORKS' && dotnet tool restore && dotnet restore \"$ws/tests/A.Tests/A.Tests.csproj\" ");
+        restore.ShouldContain("<TargetFrameworks>net8.0</TargetFrameworks>");
+        restore.ShouldContain("EndsWith('/tests/B.Tests/B.Tests.csproj')");
+        var syntax = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", ["-n", "-c", restore]) { RedirectStandardError = true })!;
+        syntax.WaitForExit();
+        syntax.ExitCode.ShouldBe(0, syntax.StandardError.ReadToEnd());
+    }
+
+    [Fact]
     public void A_test_project_another_one_references_is_not_narrowed_at_restore()
     {
         using var ws = new TempWorkspace()

@@ -28,8 +28,8 @@ public sealed class DotnetToolchain : IToolchain
 
         // Without test projects there is nothing to narrow to: building everything still checks the change.
         IReadOnlyList<DotnetTestTarget> targets = plan.Targets.Count > 0 ? plan.Targets
-            : solution is not null ? [new DotnetTestTarget(solution, settings.TargetFramework, false)]
-            : projects.Take(1).Select(p => new DotnetTestTarget(p, settings.TargetFramework, false)).ToList();
+            : solution is not null ? [new DotnetTestTarget(solution, null, false)]
+            : projects.Take(1).Select(p => new DotnetTestTarget(p, null, false)).ToList();
         if (targets.Count == 0)
             return ToolchainCommands.None("no .NET solution or project found");
 
