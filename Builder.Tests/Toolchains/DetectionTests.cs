@@ -16,24 +16,27 @@ public class DetectionTests
         """;
 
     [Fact]
-    public void Dotnet_solution_restores_then_builds_and_tests_offline_with_a_trx_report()
+    public void Dotnet_solution_restores_then_builds_and_tests_its_test_projects_offline_with_a_trx_report()
     {
         using var ws = new TempWorkspace()
             .With("App.slnx", "<Solution>\n  <Project Path=\"src/App/App.csproj\" />\n  <Project Path=\"tests/App.Tests/App.Tests.csproj\" />\n</Solution>\n")
             .With("src/App/App.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>netstandard2.0</TargetFramework></PropertyGroup></Project>")
             .With("tests/App.Tests/App.Tests.csproj", TestProject);
+        var framework = $"net{DotnetProjects.NewestRuntimeMajor}.0";
 
         var commands = CommandDetector.Detect(ws.Path, None);
 
         commands.Toolchain.ShouldBe("dotnet");
-        commands.Restore.ShouldBe("dotnet restore App.slnx -p:NuGetAudit=false");
-        commands.Build.ShouldBe("dotnet build App.slnx --no-restore -nologo -p:NuGetAudit=false");
-        // The newest framework the test project shares that this machine runs (net10.0 here).
-        commands.Test.ShouldBe($"dotnet test App.slnx --no-build -nologo -f net{DotnetProjects.NewestRuntimeMajor}.0 --logger trx --results-directory \"$BUILDER_REPORTS_DIR\"");
+        // Restored for the chosen framework only, through a targets file written for the restore.
+        commands.Restore.ShouldNotBeNull().ShouldContain("dotnet restore tests/App.Tests/App.Tests.csproj -p:NuGetAudit=false -p:CustomAfterMicrosoftCommonCrossTargetingTargets=");
+        commands.Build.ShouldBe($"dotnet build tests/App.Tests/App.Tests.csproj --no-restore -nologo -f {framework} -p:NuGetAudit=false");
+        // The newest framework the test project has that this machine runs (net10.0 here).
+        commands.Test.ShouldBe($"dotnet test tests/App.Tests/App.Tests.csproj --no-build -nologo -f {framework} --logger trx --results-directory \"$BUILDER_REPORTS_DIR\"");
         commands.Environment["DOTNET_ROLL_FORWARD"].ShouldBe("Major");
         commands.Environment["WarningsNotAsErrors"].ShouldBe("NU1603;NU1608");
         commands.CacheDirectories.Select(c => c.Variable).ShouldContain("NUGET_PACKAGES");
         commands.Source.ShouldContain("App.slnx");
+        commands.Notices.ShouldContain("not built: src/App/App.csproj (no test project references it)");
     }
 
     [Fact]
@@ -62,27 +65,6 @@ public class DetectionTests
         commands.Test.ShouldEndWith("|| rc=$?; exit $rc");
         commands.Test.ShouldNotContain(" -f ");
     }
-
-    [Theory]
-    [InlineData("net48;net8.0", null, 10, "net8.0")]
-    [InlineData("net8.0;net11.0", null, 10, "net8.0")]
-    [InlineData("net6.0;net8.0;net10.0", "net8.0;net10.0", 10, "net10.0")]
-    [InlineData("net6.0;net8.0", "net6.0", 10, "net6.0")]
-    [InlineData("net8.0", null, 10, null)]
-    [InlineData("net8.0-windows;net48", null, 10, null)]
-    [InlineData("netcoreapp3.1;net472", null, 10, "netcoreapp3.1")]
-    public void Dotnet_framework_choice(string first, string? second, int runtime, string? expected)
-    {
-        var projects = new[] { first, second }.Where(f => f is not null)
-            .Select((f, i) => new DotnetProject($"T{i}.csproj", true, f!.Split(';')))
-            .ToList();
-
-        DotnetToolchain.ChooseFramework(projects, runtime).ShouldBe(expected);
-    }
-
-    [Fact]
-    public void Dotnet_framework_from_an_msbuild_expression_is_left_alone() =>
-        DotnetToolchain.ChooseFramework([new DotnetProject("T.csproj", true, null)], 10).ShouldBeNull();
 
     [Theory]
     [InlineData("8.0.100", null, "8.0.100")]

@@ -4,9 +4,13 @@ using System.Text.RegularExpressions;
 
 namespace Builder.Worker.Toolchains;
 
-/// <summary>A project file as far as test selection cares: is it a test project, and for which frameworks.</summary>
+/// <summary>A project file as far as test selection cares: is it a test project, for which frameworks, what it needs.</summary>
 /// <param name="Frameworks">The target frameworks, or null when they come from an MSBuild expression we do not evaluate.</param>
-public sealed record DotnetProject(string Path, bool IsTest, IReadOnlyList<string>? Frameworks);
+public sealed record DotnetProject(string Path, bool IsTest, IReadOnlyList<string>? Frameworks)
+{
+    /// <summary>The projects it references, relative to the workspace; references built from MSBuild expressions are left out.</summary>
+    public IReadOnlyList<string> References { get; init; } = [];
+}
 
 /// <summary>Reads .NET solutions and projects without MSBuild: enough to pick targets and a framework.</summary>
 public static partial class DotnetProjects
@@ -48,7 +52,21 @@ public static partial class DotnetProjects
 
         var isTest = TestMarker().IsMatch(text) || props.Any(p => TestMarker().IsMatch(p)) || HasTestName(name);
         var frameworks = Frameworks(text) ?? props.Select(Frameworks).FirstOrDefault(f => f is not null);
-        return new DotnetProject(project, isTest, frameworks is null || frameworks.Any(f => f.Contains("$(")) ? null : frameworks);
+        return new DotnetProject(project, isTest, frameworks is null || frameworks.Any(f => f.Contains("$(")) ? null : frameworks)
+        {
+            References = References(workspace, project, text),
+        };
+    }
+
+    static List<string> References(string workspace, string project, string text)
+    {
+        var dir = System.IO.Path.GetDirectoryName(System.IO.Path.Combine(workspace, project))!;
+        return ProjectReference().Matches(text)
+            .Select(m => m.Groups[1].Value.Trim())
+            .Where(r => !r.Contains("$(", StringComparison.Ordinal))
+            .Select(r => System.IO.Path.GetRelativePath(workspace, System.IO.Path.GetFullPath(System.IO.Path.Combine(dir, r.Replace('\\', '/')))).Replace('\\', '/'))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
     }
 
     /// <summary>Test, Tests, Spec, Specs as the last word (case matters: "Latest" is not a test).</summary>
@@ -184,6 +202,9 @@ public static partial class DotnetProjects
 
     [GeneratedRegex(@"Microsoft\.NET\.Test\.Sdk|<IsTestProject>\s*true|MSTest\.Sdk", RegexOptions.IgnoreCase)]
     private static partial Regex TestMarker();
+
+    [GeneratedRegex(@"<ProjectReference\s[^>]*Include=""([^""]+)""", RegexOptions.IgnoreCase)]
+    private static partial Regex ProjectReference();
 
     [GeneratedRegex(@"<TargetFrameworks?(\s[^>]*)?>([^<]*)</TargetFrameworks?>")]
     private static partial Regex TargetFrameworks();

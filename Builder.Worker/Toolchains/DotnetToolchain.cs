@@ -4,11 +4,12 @@ using Builder.Worker.Verification;
 namespace Builder.Worker.Toolchains;
 
 /// <summary>
-/// .NET: a solution (root or one folder down), else the test projects (else the first project).
-/// Test results come from TRX. Older repositories get help to run on this machine's SDK and runtime:
-/// test hosts roll forward to the installed major version, a framework the machine can run is picked
-/// when test projects target several, and a global.json pinning an SDK that is not installed is
-/// stepped around.
+/// .NET: the test projects of a solution (root or one folder down), else of the workspace, each built
+/// and tested on its own with the projects it references; without test projects, the solution (else
+/// the first project). Test results come from TRX. Older repositories get help to run on this
+/// machine's SDK and runtime: test hosts roll forward to the installed major version, a multi-target
+/// test project runs for the newest framework the machine can run, and a global.json pinning an SDK
+/// that is not installed is stepped around.
 /// </summary>
 public sealed class DotnetToolchain : IToolchain
 {
@@ -19,42 +20,45 @@ public sealed class DotnetToolchain : IToolchain
     public ToolchainCommands Commands(string workspace, RepositorySettings settings)
     {
         var solution = DotnetProjects.Solutions(workspace).FirstOrDefault();
-        var projects = solution is not null
-            ? DotnetProjects.SolutionProjects(workspace, solution).Select(p => DotnetProjects.Read(workspace, p)).ToList()
-            : DotnetProjects.Projects(workspace).Select(p => DotnetProjects.Read(workspace, p)).ToList();
-        var testProjects = projects.Where(p => p.IsTest).ToList();
+        var projects = solution is not null ? DotnetProjects.SolutionProjects(workspace, solution) : DotnetProjects.Projects(workspace);
+        var plan = DotnetTestPlan.For(workspace, projects, settings.TargetFramework, DotnetProjects.NewestRuntimeMajor);
 
-        // Without a solution `dotnet test` takes one project at a time: every test project is a target.
-        IReadOnlyList<string> targets = solution is not null ? [solution]
-            : testProjects.Count > 0 ? testProjects.Select(p => p.Path).ToList()
-            : projects.Take(1).Select(p => p.Path).ToList();
+        if (plan.Targets.Count == 0 && plan.TestProjectCount > 0)
+            return ToolchainCommands.None("no .NET test project this machine can run") with { Toolchain = Name, Notices = plan.Notices };
+
+        // Without test projects there is nothing to narrow to: building everything still checks the change.
+        IReadOnlyList<DotnetTestTarget> targets = plan.Targets.Count > 0 ? plan.Targets
+            : solution is not null ? [new DotnetTestTarget(solution, null, false)]
+            : projects.Take(1).Select(p => new DotnetTestTarget(p, null, false)).ToList();
         if (targets.Count == 0)
             return ToolchainCommands.None("no .NET solution or project found");
 
-        var framework = settings.TargetFramework ?? ChooseFramework(testProjects, DotnetProjects.NewestRuntimeMajor);
         var pinned = DotnetProjects.UnsatisfiedSdkPin(workspace);
 
         // A global.json is looked up from the working directory: running from / lets the installed
         // SDK build a repository that pins one this machine does not have. Paths become absolute.
         var prefix = pinned is null ? "" : "ws=\"$PWD\" && cd / && ";
         string Target(string path) => pinned is null ? Quote(path) : $"\"$ws/{path}\"";
+        static string Framework(DotnetTestTarget t) => t.Framework is null ? "" : $" -f {t.Framework}";
 
+        var narrowed = targets.Where(t => t.RestoresOnlyFramework).ToList();
+        var narrowing = narrowed.Count > 0 ? DotnetRestoreNarrowing.Argument : "";
         var toolRestore = File.Exists(Path.Combine(workspace, ".config", "dotnet-tools.json")) ? "dotnet tool restore && " : "";
-        var restore = prefix + toolRestore + string.Join(" && ", targets.Select(t => $"dotnet restore {Target(t)} -p:NuGetAudit=false"));
-        var build = prefix + string.Join(" && ", targets.Select(t => $"dotnet build {Target(t)} --no-restore -nologo -p:NuGetAudit=false"));
-        var frameworkArgument = framework is null ? "" : $" -f {framework}";
+        var restores = toolRestore + string.Join(" && ", targets.Select(t => $"dotnet restore {Target(t.Project)} -p:NuGetAudit=false{narrowing}"));
+        var restore = prefix + (narrowed.Count > 0 ? DotnetRestoreNarrowing.Wrap(restores, narrowed) : restores);
+        var build = prefix + string.Join(" && ", targets.Select(t => $"dotnet build {Target(t.Project)} --no-restore -nologo{Framework(t)} -p:NuGetAudit=false"));
         var testCommands = targets.Select(t =>
-            $"dotnet test {Target(t)} --no-build -nologo{frameworkArgument} --logger trx --results-directory \"${ToolchainCommands.ReportsVariable}\"").ToList();
+            $"dotnet test {Target(t.Project)} --no-build -nologo{Framework(t)} --logger trx --results-directory \"${ToolchainCommands.ReportsVariable}\"").ToList();
         // Every test project runs even when an earlier one fails; the exit code says whether any failed.
         var test = prefix + (testCommands.Count == 1 ? testCommands[0] : "rc=0; " + string.Join("; ", testCommands.Select(c => $"{c} || rc=$?")) + "; exit $rc");
 
-        var source = $"detected: {string.Join(", ", targets)}"
-                     + (framework is null ? "" : $"; framework {framework}")
+        var source = $"detected: {(solution is null ? "" : $"{solution}: ")}{string.Join(", ", targets.Select(t => t.Project + (t.Framework is null ? "" : $" ({t.Framework})")))}"
                      + (pinned is null ? "" : $"; global.json pins SDK {pinned}, which is not installed: run from outside the repository");
         return new ToolchainCommands(Name, restore, build, test, source)
         {
             Environment = Environment,
             CacheDirectories = [new("NUGET_PACKAGES", "nuget/packages"), new("NUGET_HTTP_CACHE_PATH", "nuget/http-cache")],
+            Notices = plan.Notices,
         };
     }
 
@@ -79,24 +83,6 @@ public sealed class DotnetToolchain : IToolchain
         ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
         ["UseSharedCompilation"] = "false",
     };
-
-    /// <summary>
-    /// When a test project targets several frameworks, the newest one every test project has and this
-    /// machine can run; null to let each project run all of its own.
-    /// </summary>
-    public static string? ChooseFramework(IReadOnlyList<DotnetProject> testProjects, int newestRuntimeMajor)
-    {
-        if (testProjects.Count == 0 || testProjects.Any(p => p.Frameworks is null) || testProjects.All(p => p.Frameworks!.Count <= 1))
-            return null;
-
-        // `dotnet test -f` applies to every test project, so it must be one they all target.
-        var common = testProjects.Skip(1).Aggregate(
-            new HashSet<string>(testProjects[0].Frameworks!, StringComparer.OrdinalIgnoreCase),
-            (set, p) => { set.IntersectWith(p.Frameworks!); return set; });
-        return common.Where(f => DotnetProjects.IsRunnable(f, newestRuntimeMajor))
-            .OrderByDescending(DotnetProjects.FrameworkVersion)
-            .FirstOrDefault();
-    }
 
     public bool IsTestFile(string relativePath, string? workspace = null)
     {
