@@ -208,7 +208,7 @@ public class NodeRunTests
     }
 
     const string SlugTests = """
-        import { describe, expect, it, test } from 'vitest';
+        import { describe, expect, inject, it, test } from 'vitest';
         import { slug } from '../src/slug';
 
         describe('slug', () => {
@@ -228,8 +228,10 @@ public class NodeRunTests
           });
         });
 
-        test('argv holds the script arguments only', () => {
-          expect(process.argv.slice(2).join(' ')).not.toMatch(/reporter|outputFile|json|includeTaskLocation/);
+        // vitest runs test files in worker processes; its main process, where the configuration and
+        // global setup run, is the one started with the script's command line.
+        test('the main process has the script arguments only', () => {
+          expect(inject('argv')).toEqual(['run']);
         });
 
         """;
@@ -263,12 +265,25 @@ public class NodeRunTests
                 import { defineConfig } from 'vitest/config';
 
                 export default defineConfig({
-                  test: { include: ['test/**/*.test.ts'], reporters: ['verbose'] },
+                  test: { include: ['test/**/*.test.ts'], globalSetup: ['test/setup/argv.ts'], reporters: ['verbose'] },
                 });
                 """)
             .With("src/slug.ts", """
                 export function slug(text: string): string {
                   return text.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+                }
+                """)
+            .With("test/setup/argv.ts", """
+                import type { TestProject } from 'vitest/node';
+
+                export default function setup(project: TestProject) {
+                  project.provide('argv', process.argv.slice(2));
+                }
+
+                declare module 'vitest' {
+                  export interface ProvidedContext {
+                    argv: string[];
+                  }
                 }
                 """)
             .With("test/slug.test.ts", SlugTests)
@@ -286,9 +301,9 @@ public class NodeRunTests
         const string file = "test/slug.test.ts";
         run.Ids().ShouldBe(Ids([
             $"{file} > slug > lowercases", $"{file} > slug > slug(padded) is padded", $"{file} > slug > slug(a--b) is a-b",
-            $"{file} > slug > keeps dots", $"{file} > argv holds the script arguments only", "test/unit/join.test.ts > joins words",
+            $"{file} > slug > keeps dots", $"{file} > the main process has the script arguments only", "test/unit/join.test.ts > joins words",
         ]), customMessage: run.Output);
-        run.Test($"{file} > argv holds the script arguments only").Outcome.ShouldBe(TestOutcome.Passed, customMessage: run.Output);
+        run.Test($"{file} > the main process has the script arguments only").Outcome.ShouldBe(TestOutcome.Passed, customMessage: run.Output);
         run.Test($"{file} > slug > keeps dots").ShouldSatisfyAllConditions(
             r => r.Outcome.ShouldBe(TestOutcome.Failed),
             r => r.Message.ShouldNotBeNull().ShouldContain("expected 'v1-2' to be 'v1.2'"),
