@@ -120,19 +120,38 @@ public class DetectionTests
 
     [Theory]
     // Lint and type checks chained after the runner are not run.
-    [InlineData("jest --coverage && eslint . && tsc --noEmit", "jest --coverage --ci --json --outputFile=\"$BUILDER_REPORTS_DIR/jest.json\"")]
+    [InlineData("jest --coverage && eslint . && tsc --noEmit", "node \"$BUILDER_REPORTS_DIR/jest-run.cjs\" jest --coverage")]
     // A compile step before the runner stays; a lint before it goes.
-    [InlineData("eslint . && tsc -p test && mocha dist/test", "tsc -p test && mocha dist/test --reporter xunit --reporter-options output=\"$BUILDER_REPORTS_DIR/mocha.xml\"")]
-    [InlineData("npm run lint && npm run test:unit", "vitest run --reporter=default --reporter=junit --outputFile=\"$BUILDER_REPORTS_DIR/vitest.xml\"")]
-    [InlineData("npm run test:unit -- --passWithNoTests", "vitest run --passWithNoTests --reporter=default --reporter=junit --outputFile=\"$BUILDER_REPORTS_DIR/vitest.xml\"")]
-    [InlineData("vitest watch --dir src", "vitest run --dir src --reporter=default --reporter=junit --outputFile=\"$BUILDER_REPORTS_DIR/vitest.xml\"")]
-    [InlineData("cross-env NODE_ENV=test jest", "cross-env NODE_ENV=test jest --ci --json --outputFile=\"$BUILDER_REPORTS_DIR/jest.json\"")]
-    [InlineData("react-scripts test", "react-scripts test --watchAll=false --ci --json --outputFile=\"$BUILDER_REPORTS_DIR/jest.json\"")]
+    [InlineData("eslint . && tsc -p test && mocha dist/test", "tsc -p test && node \"$BUILDER_REPORTS_DIR/mocha-run.cjs\" mocha dist/test")]
+    [InlineData("npm run lint && npm run test:unit", "node \"$BUILDER_REPORTS_DIR/vitest-run.cjs\" vitest")]
+    [InlineData("npm run test:unit -- --passWithNoTests", "node \"$BUILDER_REPORTS_DIR/vitest-run.cjs\" vitest --passWithNoTests")]
+    // The wrapper runs vitest once whatever the script asks; the tests still see "watch".
+    [InlineData("vitest watch --dir src", "node \"$BUILDER_REPORTS_DIR/vitest-run.cjs\" vitest watch --dir src")]
+    [InlineData("cross-env NODE_ENV=test jest", "cross-env NODE_ENV=test node \"$BUILDER_REPORTS_DIR/jest-run.cjs\" jest")]
+    [InlineData("npx --no-install jest -i", "node \"$BUILDER_REPORTS_DIR/jest-run.cjs\" jest -i")]
+    [InlineData("pnpm exec vitest run", "node \"$BUILDER_REPORTS_DIR/vitest-run.cjs\" vitest run")]
+    [InlineData("node --expose-gc ./node_modules/jest/bin/jest.js --logHeapUsage", "node --expose-gc \"$BUILDER_REPORTS_DIR/jest-run.cjs\" ./node_modules/jest/bin/jest.js --logHeapUsage")]
+    // A script of the repository's own that happens to be called jest.js is not jest.
+    [InlineData("node scripts/jest.js && jest", "node scripts/jest.js && node \"$BUILDER_REPORTS_DIR/jest-run.cjs\" jest")]
+    // Create React App calls jest itself: the options stay on its command line.
+    [InlineData("react-scripts test", "react-scripts test --watchAll=false --ci --json --outputFile=\"$BUILDER_REPORTS_DIR/jest.json\" --testLocationInResults")]
     public void Node_test_scripts_are_rewritten_to_run_the_runner_with_a_report(string script, string expected)
     {
         var scripts = new Dictionary<string, string> { ["test"] = script, ["lint"] = "eslint .", ["test:unit"] = "vitest" };
 
         NodeTestScript.Rewrite(script, scripts).ShouldNotBeNull().Command.ShouldBe(expected);
+    }
+
+    [Fact]
+    public void Node_test_command_writes_the_runner_wrapper_into_the_reports_folder_first()
+    {
+        using var ws = new TempWorkspace().With("package.json", """{ "scripts": { "test": "tsc -p . && jest" } }""");
+
+        var test = CommandDetector.Detect(ws.Path, None).Test.ShouldNotBeNull();
+
+        test.ShouldStartWith("export PATH=\"$PWD/node_modules/.bin:$PATH\"; cat > \"$BUILDER_REPORTS_DIR/jest-run.cjs\" <<'BUILDER_NODE_WRAPPER'\n'use strict';");
+        test.ShouldEndWith("\nBUILDER_NODE_WRAPPER\ntsc -p . && node \"$BUILDER_REPORTS_DIR/jest-run.cjs\" jest");
+        test.ShouldContain("'--testLocationInResults'");
     }
 
     [Fact]
@@ -162,7 +181,7 @@ public class DetectionTests
         using var ws = new TempWorkspace().With("package.json",
             """{ "scripts": { "test": "echo \"Error: no test specified\" && exit 1" }, "devDependencies": { "mocha": "^10.0.0" } }""");
 
-        CommandDetector.Detect(ws.Path, None).Test.ShouldNotBeNull().ShouldContain("mocha --reporter xunit");
+        CommandDetector.Detect(ws.Path, None).Test.ShouldNotBeNull().ShouldEndWith("node \"$BUILDER_REPORTS_DIR/mocha-run.cjs\" mocha");
     }
 
     [Fact]
@@ -175,7 +194,8 @@ public class DetectionTests
 
         commands.Toolchain.ShouldBe("python");
         commands.Restore.ShouldBeNull();
-        commands.Test.ShouldBe("/usr/bin/python3 -m pytest -p no:cacheprovider --junitxml=\"$BUILDER_REPORTS_DIR/pytest.xml\" -o junit_family=xunit2 -q");
+        // The report options travel in PYTEST_ADDOPTS, away from the sys.argv the tests can read.
+        commands.Test.ShouldBe("PYTEST_ADDOPTS=\"$PYTEST_ADDOPTS -p no:cacheprovider --junitxml='$BUILDER_REPORTS_DIR/pytest.xml' -o junit_family=xunit2 -q\" /usr/bin/python3 -m pytest");
     }
 
     [Fact]

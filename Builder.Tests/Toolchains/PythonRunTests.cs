@@ -96,4 +96,53 @@ public class PythonRunTests
         run.Test("tests.test_calc.TestCalc.test_skipped").Outcome.ShouldBe(TestOutcome.Skipped);
         run.Test("tests.test_calc.TestCalc.test_add").Outcome.ShouldBe(TestOutcome.Passed);
     }
+
+    [Fact]
+    public async Task Pytest_tests_that_parse_sys_argv_see_no_report_options()
+    {
+        using var ws = new TempWorkspace()
+            .With("pytest.ini", "[pytest]\ntestpaths = tests\n")
+            .With("tool/__init__.py", "")
+            .With("tool/cli.py", """
+                import argparse
+
+
+                def parse(argv):
+                    parser = argparse.ArgumentParser(prog="tool")
+                    parser.add_argument("--verbose", action="store_true")
+                    parser.add_argument("names", nargs="*")
+                    return parser.parse_args(argv)
+                """)
+            .With("tests/test_cli.py", """
+                import sys
+
+                import pytest
+                from tool.cli import parse
+
+
+                def test_real_command_line_parses():
+                    assert parse(sys.argv[1:]).names == []
+
+
+                def test_argv_is_the_bare_invocation():
+                    assert sys.argv[1:] == []
+
+
+                @pytest.mark.parametrize("argv,verbose", [(["--verbose"], True), (["a"], False)])
+                def test_verbose(argv, verbose):
+                    assert parse(argv).verbose is verbose
+                """);
+
+        var commands = CommandDetector.Detect(ws.Path, new RepositorySettings());
+        commands.Test.ShouldNotBeNull().ShouldEndWith("-m pytest", customMessage: commands.Source);
+        var run = await ToolchainRunner.RunAsync(ws, commands);
+
+        run.TestExit.ShouldBe(0, customMessage: run.Output);
+        run.Ids().ShouldBe(Ids([
+            "tests.test_cli.test_argv_is_the_bare_invocation", "tests.test_cli.test_real_command_line_parses",
+            "tests.test_cli.test_verbose[argv0-True]", "tests.test_cli.test_verbose[argv1-False]",
+        ]), customMessage: run.Output);
+        run.Results.ShouldAllBe(r => r.Outcome == TestOutcome.Passed && r.File == "tests/test_cli.py");
+        Directory.Exists(Path.Combine(ws.Path, ".pytest_cache")).ShouldBeFalse();
+    }
 }

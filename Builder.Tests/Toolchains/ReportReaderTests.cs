@@ -153,7 +153,10 @@ public class ReportReaderTests
         var results = JestJsonReader.Read(ws.Report("jest.json", Reports.Jest), Ws);
 
         results.Count.ShouldBe(8);
-        Find(results, "test/calc.test.js > calc > adds").File.ShouldBe("test/calc.test.js");
+        Find(results, "test/calc.test.js > calc > adds").ShouldSatisfyAllConditions(
+            r => r.File.ShouldBe("test/calc.test.js"),
+            // Written without --testLocationInResults: no location, no line.
+            r => r.Line.ShouldBeNull());
         Find(results, "test/calc.test.js > calc > fails").ShouldSatisfyAllConditions(
             r => r.Outcome.ShouldBe(TestOutcome.Failed),
             r => r.Message.ShouldNotBeNull().ShouldContain("Received: 4"),
@@ -165,6 +168,21 @@ public class ReportReaderTests
         // Same title in two files: two tests.
         Find(results, "test/calc.test.js > top level").Outcome.ShouldBe(TestOutcome.Passed);
         Find(results, "test/other/other.test.js > top level").Outcome.ShouldBe(TestOutcome.Passed);
+    }
+
+    [Fact]
+    public void Vitest_json_reads_like_jest_with_the_line_of_each_test()
+    {
+        using var ws = new TempWorkspace();
+        var results = JestJsonReader.Read(ws.Report("vitest.json", Reports.VitestJson), Ws);
+
+        results.Select(r => r.Id).ShouldBe(["test/slug.test.ts > slug > lowercases", "test/slug.test.ts > slug > slug(a--b) is a-b", "test/slug.test.ts > slug > keeps dots"]);
+        Find(results, "test/slug.test.ts > slug > keeps dots").ShouldSatisfyAllConditions(
+            r => r.Outcome.ShouldBe(TestOutcome.Failed),
+            r => r.Message.ShouldBe("AssertionError: expected 'v1-2' to be 'v1.2' // Object.is equality"),
+            r => r.File.ShouldBe("test/slug.test.ts"),
+            r => r.Line.ShouldBe(16));
+        Find(results, "test/slug.test.ts > slug > lowercases").Line.ShouldBe(5);
     }
 
     [Fact]

@@ -97,6 +97,8 @@ public static class ToolchainRunner
         };
         foreach (var (key, value) in environment)
             start.Environment[key] = value;
+        // Packages already in the shared cache are not looked up again.
+        start.Environment["npm_config_prefer_offline"] = "true";
 
         using var process = Process.Start(start)!;
         process.StandardInput.Close();

@@ -5,7 +5,12 @@ namespace Builder.Worker.Toolchains;
 
 /// <summary>The test runner found in a package's scripts and the command that runs it with a report.</summary>
 /// <param name="Runner">node, jest, vitest or mocha.</param>
-public sealed record NodeTestRun(string Runner, string Command);
+/// <param name="Wrapper">The script the command runs the runner through, which the test command writes first; null when the runner takes the report options on its own command line.</param>
+public sealed record NodeTestRun(string Runner, string Command, NodeRunnerWrapper? Wrapper = null)
+{
+    /// <summary>The whole test command: the wrapper written into the reports folder, then the command.</summary>
+    public string Shell => Wrapper is null ? Command : Wrapper.WriteCommand + Command;
+}
 
 /// <summary>
 /// Finds the test runner inside an npm test script and rewrites its segment to write a report.
@@ -15,6 +20,9 @@ public sealed record NodeTestRun(string Runner, string Command);
 /// rather than the runner. So the runner's segment runs with reporter arguments added, preceded by the
 /// segments before it (a compile step) except lint, format and type checks; segments after it are not
 /// run. npm's pretest and posttest hooks are not run either.
+/// jest, vitest and mocha run through a <see cref="NodeRunnerWrapper"/>, which hands them the report
+/// options without putting them on the command line the tests can read; node --test takes them as
+/// node options, which its test files (each run in a child process) do not see.
 /// </summary>
 public static partial class NodeTestScript
 {
@@ -34,7 +42,7 @@ public static partial class NodeTestScript
 
     public const string NodeReport = "node-test.jsonl";
     public const string JestReport = "jest.json";
-    public const string VitestReport = "vitest.xml";
+    public const string VitestReport = "vitest.json";
     public const string MochaReport = "mocha.xml";
 
     /// <summary>The runner's command with a report, or null when the script runs no runner we know.</summary>
@@ -45,18 +53,18 @@ public static partial class NodeTestScript
         if (index < 0)
             return null;
 
-        var (runner, rewritten) = Runner(segments[index].Command)!.Value;
+        var run = Runner(segments[index].Command)!;
         var before = segments.Take(index).Where(s => !IsCheck(s)).Select(s => s.Command);
-        return new NodeTestRun(runner, string.Join(" && ", before.Append(rewritten)));
+        return run with { Command = string.Join(" && ", before.Append(run.Command)) };
     }
 
     /// <summary>The runner's command with a report, run with its defaults (no usable test script).</summary>
-    public static NodeTestRun Default(string runner) => new(runner, Runner(runner switch
+    public static NodeTestRun Default(string runner) => Runner(runner switch
     {
         "node" => "node --test",
         "vitest" => "vitest run",
         _ => runner,
-    })!.Value.Command);
+    })!;
 
     sealed record Segment(string Command, string? Script);
 
@@ -139,42 +147,72 @@ public static partial class NodeTestScript
     };
 
     /// <summary>Which runner a segment runs, and the segment rewritten to write that runner's report.</summary>
-    static (string Runner, string Command)? Runner(string segment)
+    static NodeTestRun? Runner(string segment)
     {
-        var words = Words(segment);
-        for (var i = 0; i < words.Count; i++)
+        var words = WordPattern().Matches(segment);
+        var texts = words.Select(m => m.Value.Trim('"', '\'')).ToList();
+        for (var i = 0; i < texts.Count; i++)
         {
-            var word = Path.GetFileName(words[i]);
-            if (word == "node" && words.Skip(i + 1).Contains("--test"))
+            var word = Path.GetFileName(texts[i]);
+            if (word == "node" && texts.Skip(i + 1).Contains("--test"))
             {
                 var at = IndexAfter(segment, "--test");
-                return ("node", segment[..at] +
-                                $" --test-reporter=spec --test-reporter-destination=stdout --test-reporter='{NodeReporter}' --test-reporter-destination=\"{Reports}/{NodeReport}\"" +
-                                segment[at..]);
+                return new("node", segment[..at] +
+                                   $" --test-reporter=spec --test-reporter-destination=stdout --test-reporter='{NodeReporter}' --test-reporter-destination=\"{Reports}/{NodeReport}\"" +
+                                   segment[at..]);
             }
 
-            if (word == "jest" || word is "react-scripts" or "craco" && i + 1 < words.Count && words[i + 1] == "test")
-            {
-                var watch = word == "jest" ? "" : " --watchAll=false";
-                return ("jest", $"{segment}{watch} --ci --json --outputFile=\"{Reports}/{JestReport}\"");
-            }
+            // Create React App's test script builds jest's configuration and calls jest itself: the
+            // report options can only go on its command line.
+            if (word is "react-scripts" or "craco" && i + 1 < texts.Count && texts[i + 1] == "test")
+                return new("jest", $"{segment} --watchAll=false --ci --json --outputFile=\"{Reports}/{JestReport}\" --testLocationInResults");
 
-            if (word == "vitest")
-            {
-                var next = i + 1 < words.Count ? words[i + 1] : null;
-                var at = IndexAfter(segment, words[i]);
-                // Without `run` vitest watches for changes unless it detects CI.
-                var command = next is "watch" or "dev"
-                    ? segment[..at] + " run" + segment[(IndexAfter(segment, next, at))..]
-                    : next is "run" ? segment : segment[..at] + " run" + segment[at..];
-                return ("vitest", $"{command} --reporter=default --reporter=junit --outputFile=\"{Reports}/{VitestReport}\"");
-            }
-
-            if (word is "mocha" or "_mocha")
-                return ("mocha", $"{segment} --reporter xunit --reporter-options output=\"{Reports}/{MochaReport}\"");
+            if (WrapperFor(texts[i]) is { } wrapper)
+                return new(wrapper.Runner, ThroughWrapper(segment, words, texts, i, wrapper), wrapper);
         }
 
         return null;
+    }
+
+    /// <summary>The runner a word starts: its binary's name, or a script of its package in node_modules run by node.</summary>
+    static NodeRunnerWrapper? WrapperFor(string word)
+    {
+        var name = Path.GetFileName(word);
+        var installed = word.Contains("node_modules/", StringComparison.Ordinal);
+        return name switch
+        {
+            "jest" => NodeRunnerWrapper.Jest,
+            "jest.js" when installed => NodeRunnerWrapper.Jest,
+            "vitest" => NodeRunnerWrapper.Vitest,
+            "vitest.mjs" when installed => NodeRunnerWrapper.Vitest,
+            "mocha" or "_mocha" => NodeRunnerWrapper.Mocha,
+            "mocha.js" or "_mocha.js" when installed => NodeRunnerWrapper.Mocha,
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The segment with the runner started through its wrapper; the runner's word stays as the
+    /// wrapper's first argument. A launcher before it (npx, npm/pnpm/yarn exec) is dropped, since the
+    /// runner's binary is on PATH anyway; node with its options stays, with the wrapper put before the
+    /// runner's script.
+    /// </summary>
+    static string ThroughWrapper(string segment, MatchCollection words, List<string> texts, int runner, NodeRunnerWrapper wrapper)
+    {
+        var first = runner;
+        while (first > 0 && texts[first - 1].StartsWith('-'))
+            first--;
+        var launcher = first > 0 ? Path.GetFileName(texts[first - 1]) : null;
+        var at = words[runner].Index;
+        if (launcher == "node")
+            return $"{segment[..at]}{wrapper.ShellPath} {segment[at..]}";
+        if (launcher == "exec" && first > 1 && texts[first - 2] is "npm" or "pnpm" or "yarn")
+            first -= 2;
+        else if (launcher is "npx" or "bunx")
+            first--;
+        else
+            first = runner;
+        return $"{segment[..words[first].Index]}node {wrapper.ShellPath} {segment[at..]}";
     }
 
     static int IndexAfter(string text, string word, int from = 0)

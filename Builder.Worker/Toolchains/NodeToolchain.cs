@@ -8,7 +8,8 @@ namespace Builder.Worker.Toolchains;
 /// <summary>
 /// Node.js (package.json): npm restores, `npm run build` builds, and the test runner (node's built-in
 /// one, jest, vitest or mocha) runs directly with a machine-readable report; see
-/// <see cref="NodeTestScript"/> for why not `npm test`.
+/// <see cref="NodeTestScript"/> for why not `npm test`, and <see cref="NodeRunnerWrapper"/> for how
+/// the report options reach the runner without reaching the tests.
 /// </summary>
 public sealed partial class NodeToolchain : IToolchain
 {
@@ -44,15 +45,15 @@ public sealed partial class NodeToolchain : IToolchain
         if (script is not null && !Placeholder().IsMatch(script))
         {
             if (NodeTestScript.Rewrite(script, package.Scripts) is { } run)
-                return (path + run.Command, $"detected: package.json test script ({run.Runner})", false);
+                return (path + run.Shell, $"detected: package.json test script ({run.Runner})", false);
             return ("npm test", "detected: package.json test script (runner not recognised: its exit code stands for one test)", true);
         }
 
         var runner = new[] { "jest", "vitest", "mocha" }.FirstOrDefault(package.Dependencies.Contains);
         if (runner is not null)
-            return (path + NodeTestScript.Default(runner).Command, $"detected: {runner} in package.json dependencies", false);
+            return (path + NodeTestScript.Default(runner).Shell, $"detected: {runner} in package.json dependencies", false);
         if (HasNodeTestFiles(workspace))
-            return (path + NodeTestScript.Default("node").Command, "detected: test files for node --test", false);
+            return (path + NodeTestScript.Default("node").Shell, "detected: test files for node --test", false);
         return (null, "detected: package.json without tests", false);
     }
 

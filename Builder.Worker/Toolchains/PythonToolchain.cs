@@ -46,8 +46,7 @@ public sealed partial class PythonToolchain : IToolchain
         string test, source;
         if (pytest is not null)
         {
-            // No cache folder, no bytecode: the run must not leave files in the repository.
-            test = $"{pytest} -m pytest -p no:cacheprovider --junitxml=\"${ToolchainCommands.ReportsVariable}/pytest.xml\" -o junit_family=xunit2 -q";
+            test = PytestCommand(pytest);
             source = $"detected: pytest ({pytest})";
         }
         else
@@ -70,6 +69,14 @@ public sealed partial class PythonToolchain : IToolchain
             },
         };
     }
+
+    /// <summary>
+    /// pytest with its report options in PYTEST_ADDOPTS rather than on its command line, where tests
+    /// that read sys.argv would see them; options the repository's settings put in the variable stay.
+    /// No cache folder, no bytecode: the run must not leave files in the repository.
+    /// </summary>
+    public static string PytestCommand(string python) =>
+        $"PYTEST_ADDOPTS=\"$PYTEST_ADDOPTS -p no:cacheprovider --junitxml='${ToolchainCommands.ReportsVariable}/pytest.xml' -o junit_family=xunit2 -q\" {python} -m pytest";
 
     static bool UsesPytest(string workspace) =>
         File.Exists(Path.Combine(workspace, "pytest.ini")) || File.Exists(Path.Combine(workspace, "conftest.py"))

@@ -320,6 +320,59 @@ AssertionError: expected 4 to be 5 // Object.is equality
 </testsuites>
 """;
 
+    /// <summary>vitest 3.2 json reporter with includeTaskLocation (trimmed: snapshot summary dropped, stack cut): the shape of jest's --json.</summary>
+    public const string VitestJson = """
+{
+ "numTotalTests": 3,
+ "numPassedTests": 2,
+ "numFailedTests": 1,
+ "success": false,
+ "testResults": [
+  {
+   "assertionResults": [
+    {
+     "ancestorTitles": ["slug"],
+     "fullName": "slug lowercases",
+     "status": "passed",
+     "title": "lowercases",
+     "duration": 1.230600000000038,
+     "failureMessages": [],
+     "location": { "line": 5, "column": 3 },
+     "meta": {}
+    },
+    {
+     "ancestorTitles": ["slug"],
+     "fullName": "slug slug(a--b) is a-b",
+     "status": "passed",
+     "title": "slug(a--b) is a-b",
+     "duration": 0.12416500000000497,
+     "failureMessages": [],
+     "location": { "line": 12, "column": 4 },
+     "meta": {}
+    },
+    {
+     "ancestorTitles": ["slug"],
+     "fullName": "slug keeps dots",
+     "status": "failed",
+     "title": "keeps dots",
+     "duration": 7.297194999999988,
+     "failureMessages": [
+      "AssertionError: expected 'v1-2' to be 'v1.2' // Object.is equality\n    at /ws/test/slug.test.ts:17:26\n    at file:///ws/node_modules/@vitest/runner/dist/chunk-hooks.js:155:11"
+     ],
+     "location": { "line": 16, "column": 3 },
+     "meta": {}
+    }
+   ],
+   "startTime": 1796418891464,
+   "endTime": 1796418891473.4973,
+   "status": "failed",
+   "message": "",
+   "name": "/ws/test/slug.test.ts"
+  }
+ ]
+}
+""";
+
     /// <summary>mocha 10 --reporter xunit.</summary>
     public const string Mocha = """
 <testsuite name="Mocha Tests" tests="5" failures="0" errors="1" skipped="1" timestamp="Sun, 22 Nov 2026 22:11:47 GMT" time="0.002">

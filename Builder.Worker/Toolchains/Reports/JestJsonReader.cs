@@ -4,8 +4,10 @@ using Builder.Worker.Verification;
 namespace Builder.Worker.Toolchains;
 
 /// <summary>
-/// Reads jest's --json report. A test is its file plus its describe titles plus its own title:
-/// "test/calc.test.js > calc > adds".
+/// Reads jest's --json report, and vitest's json reporter, which writes the same shape. A test is its
+/// file plus its describe titles plus its own title: "test/calc.test.js > calc > adds". Its line is
+/// the "location" jest writes with --testLocationInResults and vitest with includeTaskLocation (for
+/// test.each, the line of the call that names the cases).
 /// </summary>
 public static class JestJsonReader
 {
@@ -58,6 +60,7 @@ public static class JestJsonReader
                     inFile.Add(new TestCaseResult(NodeIdentity.Of(relative, name), name, outcome)
                     {
                         File = placed,
+                        Line = Line(a),
                         Message = message,
                         DurationMs = a.TryGetProperty("duration", out var d) && d.ValueKind == JsonValueKind.Number ? d.GetDouble() : null,
                     });
@@ -69,6 +72,12 @@ public static class JestJsonReader
             return results;
         }
     }
+
+    static int? Line(JsonElement assertion) =>
+        assertion.TryGetProperty("location", out var location) && location.ValueKind == JsonValueKind.Object
+        && location.TryGetProperty("line", out var line) && line.ValueKind == JsonValueKind.Number && line.TryGetInt32(out var n) && n > 0
+            ? n
+            : null;
 
     static string? Str(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
