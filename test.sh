@@ -46,6 +46,8 @@ SYSTEM_PACKAGES=(
   "bubblewrap|/usr/bin/bwrap"
   "chromium|$CHROMIUM"
   "git|git"
+  "curl|curl"
+  "jq|jq"
   "make|make"
   "python3|python3"
   "python3-pytest|/usr/bin/pytest-3"

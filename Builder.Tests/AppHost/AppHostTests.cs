@@ -18,9 +18,7 @@ public sealed class AppHostTests(ITestOutputHelper log)
         var ports = Loopback.FreePorts(2);
         var (apiPort, webPort) = (ports[0], ports[1]);
         using var http = new HttpClient();
-        var host = CapturedProcess.Start("dotnet",
-            [.. RunArguments(), "--project", "Builder.AppHost", "--",
-             "--api-port", $"{apiPort}", "--web-port", $"{webPort}", "--data-dir", data.FullName], root);
+        var host = AppHostCommand.Start(root, apiPort, webPort, data.FullName);
         try
         {
             var api = await host.WaitForOkAsync(http, $"http://127.0.0.1:{apiPort}/health", ApiTimeout);
@@ -41,17 +39,5 @@ public sealed class AppHostTests(ITestOutputHelper log)
             await host.DisposeAsync();
             data.Delete(recursive: true);
         }
-    }
-
-    /// <summary>
-    /// The AppHost and the projects it starts are built with this test project (they are project
-    /// references), so run that build rather than building again while other tests run.
-    /// </summary>
-    static string[] RunArguments()
-    {
-        var framework = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
-        return framework.Parent is { Parent.Name: "bin" } configuration
-            ? ["run", "--no-build", "-c", configuration.Name]
-            : ["run"];
     }
 }

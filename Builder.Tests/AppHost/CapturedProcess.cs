@@ -19,7 +19,7 @@ sealed class CapturedProcess : IAsyncDisposable
 
     CapturedProcess(Process process) => this.process = process;
 
-    public static CapturedProcess Start(string file, IEnumerable<string> args, string workingDirectory)
+    public static CapturedProcess Start(string file, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(file)
         {
@@ -37,6 +37,8 @@ sealed class CapturedProcess : IAsyncDisposable
         psi.Environment["DOTNET_NOLOGO"] = "1";
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            psi.Environment[name] = value;
 
         var captured = new CapturedProcess(new Process { StartInfo = psi });
         captured.process.OutputDataReceived += (_, e) => captured.Append(e.Data);
@@ -145,6 +147,25 @@ static class Loopback
         {
             foreach (var l in listeners)
                 l.Stop();
+        }
+    }
+
+    /// <summary>Whether a server could listen on <paramref name="port"/> now.</summary>
+    public static bool IsFree(int port)
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, port);
+        try
+        {
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        finally
+        {
+            listener.Stop();
         }
     }
 

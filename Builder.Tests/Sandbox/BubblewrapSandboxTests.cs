@@ -221,7 +221,10 @@ public sealed class BubblewrapSandboxTests(ITestOutputHelper log) : IDisposable
     {
         var before = SandboxFactory.ProcessCount();
 
-        var result = await Run(":(){ :|:& };:; wait", r => r with { MaxProcesses = 64 });
+        // Every process waits for the pipeline it started, so the bomb only ends once a fork is refused
+        // (or it is killed). One that backgrounds its pipelines lets the shell exit 0 at once, and the
+        // sandbox's end then kills the rest, often before they reached the limit.
+        var result = await Run("bomb() { bomb | bomb; }; bomb", r => r with { MaxProcesses = 64 });
 
         result.LimitHit.ShouldBe("processes", result.Tail());
         result.Succeeded.ShouldBeFalse();
@@ -229,6 +232,18 @@ public sealed class BubblewrapSandboxTests(ITestOutputHelper log) : IDisposable
         result.Output.ShouldContain("more than 64 processes");
         await WaitUntil(() => SandboxFactory.ProcessCount() <= before + 5, TimeSpan.FromSeconds(10));
         SandboxFactory.ProcessCount().ShouldBeLessThanOrEqualTo(before + 5);
+    }
+
+    [Fact]
+    public async Task A_refused_fork_is_reported_even_when_the_command_then_exits_0()
+    {
+        // dash gives up at the first refused fork (bash would retry for seconds); the sleepers hold
+        // the count at the limit until the run ends.
+        var result = await Run("sh -c 'while :; do sleep 600 & done' 2>/dev/null; exit 0", r => r with { MaxProcesses = 32 });
+
+        result.LimitHit.ShouldBe("processes", result.Tail());
+        result.Succeeded.ShouldBeFalse();
+        result.Output.ShouldContain("more than 32 processes");
     }
 
     [Fact]

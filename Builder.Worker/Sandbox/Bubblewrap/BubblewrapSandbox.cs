@@ -58,7 +58,7 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
         {
             var result = await runner.RunAsync(Spec(request, plan, cgroups, settings), cancellationToken, onLine);
             await StopAsync(watching, watch);
-            var limit = result.TimedOut ? "timeout" : stoppedBy ?? cgroups.LimitHit();
+            var limit = result.TimedOut ? "timeout" : stoppedBy ?? cgroups.LimitHitOnceStopped();
             var output = result.Output;
             if (limit is "memory" or "processes")
             {

@@ -99,7 +99,11 @@ public sealed class RunCgroups
         }
     }
 
-    /// <summary>"memory" or "processes" once the kernel enforced a limit on this run, else null.</summary>
+    /// <summary>
+    /// "memory" or "processes" once the kernel enforced a limit on this run, else null, whatever the
+    /// command's exit code: a shell whose fork was refused may still end with 0. pids.events counts
+    /// every refused fork in the cgroup, whichever of the run's processes asked.
+    /// </summary>
     public string? LimitHit()
     {
         if (_memory is not null && Counter(Path.Combine(_memory, "memory.oom_control"), "oom_kill") > 0)
@@ -107,6 +111,17 @@ public sealed class RunCgroups
         if (_pids is not null && Counter(Path.Combine(_pids, "pids.events"), "max") > 0)
             return "processes";
         return null;
+    }
+
+    /// <summary>
+    /// <see cref="LimitHit"/> once no process of the run is left. The command's end is not the run's:
+    /// a process that outlived it (with its output redirected, so nothing waited for it) can still be
+    /// refused a fork, and a counter read before that would miss the limit the run did hit.
+    /// </summary>
+    public string? LimitHitOnceStopped()
+    {
+        KillAll();
+        return LimitHit();
     }
 
     /// <summary>SIGKILLs every process in the run's cgroups until none is left (or a few seconds pass).</summary>

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Xunit.Abstractions;
+
+namespace Builder.Tests.AppHost;
+
+/// <summary>
+/// The README's "Five minutes with curl", run as written: Builder started as its first block says,
+/// the other blocks pasted into one shell, in a folder whose .builder/ holds the admin key, as a
+/// reader's checkout would.
+/// </summary>
+public sealed class ReadmeWalkthroughTests(ITestOutputHelper log)
+{
+    const string Section = "Five minutes with curl";
+    const string StartBuilder = "dotnet run --project Builder.AppHost";
+    const int DocumentedApiPort = 5080;
+    const string DocumentedApi = "API=http://127.0.0.1:5080";
+
+    // Generous: a loaded two-core machine starts three .NET processes, then builds and tests the sample twice.
+    static readonly TimeSpan ApiTimeout = TimeSpan.FromSeconds(120);
+    static readonly TimeSpan WalkthroughTimeout = TimeSpan.FromMinutes(5);
+    static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task The_curl_walkthrough_ends_Completed_and_pushes_the_branch()
+    {
+        var root = RepositoryRoot.Find();
+        var blocks = MarkdownSection.BashBlocks(await File.ReadAllTextAsync(Path.Combine(root, "README.md")), Section);
+        blocks.Count.ShouldBeGreaterThan(1, $"the README's \"{Section}\" has no blocks after the one that starts Builder");
+        blocks[0].Trim().ShouldBe(StartBuilder, "the walkthrough's first block starts Builder; the test starts it that way and runs the rest");
+        var script = string.Concat(blocks.Skip(1));
+        script.ShouldContain(DocumentedApi);
+
+        var folder = Directory.CreateTempSubdirectory("builder-readme-");
+        var data = Path.Combine(folder.FullName, ".builder");
+        // mktemp puts the sample repository under TMPDIR, so it goes away with the folder.
+        var tmp = Directory.CreateDirectory(Path.Combine(folder.FullName, "tmp")).FullName;
+        var free = Loopback.FreePorts(2);
+        // The documented port when it is free, so the blocks run unchanged; otherwise only API= changes.
+        var apiPort = Loopback.IsFree(DocumentedApiPort) ? DocumentedApiPort : free[0];
+        script = script.Replace(DocumentedApi, $"API=http://127.0.0.1:{apiPort}");
+        var scriptFile = Path.Combine(folder.FullName, "walkthrough.sh");
+        await File.WriteAllTextAsync(scriptFile, script);
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
+        var host = AppHostCommand.Start(root, apiPort, free[1], data);
+        CapturedProcess? shell = null;
+        try
+        {
+            var health = await host.WaitForOkAsync(http, "/health", ApiTimeout);
+            health.ShouldBe(HttpStatusCode.OK, host.Describe("the API's /health did not answer 200"));
+
+            shell = CapturedProcess.Start("bash", ["-euo", "pipefail", scriptFile], folder.FullName,
+                new Dictionary<string, string> { ["TMPDIR"] = tmp });
+            (await shell.WaitForExitAsync(WalkthroughTimeout)).ShouldBeTrue(shell.Describe($"the walkthrough did not end within {WalkthroughTimeout.TotalMinutes:0} minutes"));
+            shell.ExitCode.ShouldBe(0, shell.Describe("the walkthrough failed"));
+
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(Path.Combine(data, "admin-key"))).Trim());
+            var feature = await TheOnlyFeatureAsync(http);
+            feature["status"]!.GetValue<string>().ShouldBe("Completed", feature.ToJsonString());
+            var branch = feature["branch"]!.GetValue<string>();
+            var shortId = Guid.Parse(feature["id"]!.GetValue<string>()).ToString("N")[..8];
+            branch.ShouldStartWith($"builder/{shortId}-");
+            (await BranchesAsync(TheOnlyRemote(tmp))).ShouldContain(branch);
+        }
+        finally
+        {
+            if (shell is not null)
+            {
+                log.WriteLine(shell.Output);
+                await shell.DisposeAsync();
+            }
+
+            host.Terminate();
+            await host.WaitForExitAsync(StopTimeout);
+            log.WriteLine(host.Output);
+            await host.DisposeAsync();
+            folder.Delete(recursive: true);
+        }
+    }
+
+    static async Task<JsonNode> TheOnlyFeatureAsync(HttpClient http)
+    {
+        var items = JsonNode.Parse(await http.GetStringAsync("/api/features"))!["items"]!.AsArray();
+        items.Count.ShouldBe(1, items.ToJsonString());
+        return JsonNode.Parse(await http.GetStringAsync($"/api/features/{items[0]!["id"]}"))!;
+    }
+
+    static string TheOnlyRemote(string tmp)
+    {
+        var remotes = Directory.GetDirectories(tmp, "remote.git", SearchOption.AllDirectories);
+        remotes.Length.ShouldBe(1, $"the walkthrough's sample remote under {tmp}: {string.Join(", ", remotes)}");
+        return remotes[0];
+    }
+
+    static async Task<string[]> BranchesAsync(string gitDirectory)
+    {
+        await using var git = CapturedProcess.Start("git", ["--git-dir", gitDirectory, "for-each-ref", "--format=%(refname:short)", "refs/heads/"], gitDirectory);
+        (await git.WaitForExitAsync(TimeSpan.FromSeconds(30))).ShouldBeTrue(git.Describe("git for-each-ref did not end"));
+        git.ExitCode.ShouldBe(0, git.Describe("git for-each-ref failed"));
+        return git.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+}
