@@ -13,7 +13,11 @@ public class PullRequestBodyTests
             Feature,
             "Adds a `GET /widgets` endpoint.\r\nPaging follows the existing orders API.",
             [new ChangedFile("src/Widgets/WidgetsApi.cs", FileChange.Added), new ChangedFile("src/Program.cs"), new ChangedFile("docs/old.md", FileChange.Deleted)],
-            new VerificationSummary(41, 0, 2, "intact: no test was removed or weakened"),
+            new VerificationSummary(41, 0, 2, "intact: no test was removed or weakened")
+            {
+                FailToPass = ["Widgets.Tests.WidgetsApiTests.Lists_widgets"],
+                NewPassing = ["Widgets.Tests.WidgetsApiTests.Empty_list_is_ok", "Widgets.Tests.PagingTests.First_page"],
+            },
             "https://builder.example.test/"));
 
         body.ShouldBe("""
@@ -32,6 +36,8 @@ public class PullRequestBodyTests
 
             - Tests: 41 passed, 0 failed, 2 skipped
             - Test integrity: intact: no test was removed or weakened
+            - Fail without the change, pass with it: `Widgets.Tests.WidgetsApiTests.Lists_widgets`
+            - New, already passing: `Widgets.Tests.WidgetsApiTests.Empty_list_is_ok`, `Widgets.Tests.PagingTests.First_page`
 
             ---
 

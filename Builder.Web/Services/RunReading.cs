@@ -29,7 +29,11 @@ public sealed record TestCaseView(string Name, string Outcome, string? Message);
 public sealed record IntegrityRule(string Rule, string Message, IReadOnlyList<string> Tests);
 
 /// <summary>The test-integrity verdict: which tests prove the change and which rules it broke.</summary>
-public sealed record IntegrityVerdictView(bool Passed, string? Summary, IReadOnlyList<string> FailToPass, int? PassToPassCount, IReadOnlyList<IntegrityRule> Violations);
+public sealed record IntegrityVerdictView(bool Passed, string? Summary, IReadOnlyList<string> FailToPass, int? PassToPassCount, IReadOnlyList<IntegrityRule> Violations)
+{
+    /// <summary>New or changed tests that already passed on the base: regression guards, reported beside the proof.</summary>
+    public IReadOnlyList<string> NewPassing { get; init; } = [];
+}
 
 /// <summary>What the tests of a run said, from the tests endpoint when the API has it, else from Verify's events.</summary>
 public sealed record TestReport(
@@ -107,7 +111,10 @@ public sealed record TestReport(
         if (violations.Count == 0 && failToPass.Count == 0 && passToPassCount is null)
             return null;
         var passed = Payloads.Flag(v, "passed", "ok") ?? violations.Count == 0;
-        return new IntegrityVerdictView(passed, Payloads.Text(v, "summary"), failToPass, passToPassCount, violations);
+        return new IntegrityVerdictView(passed, Payloads.Text(v, "summary"), failToPass, passToPassCount, violations)
+        {
+            NewPassing = Payloads.Strings(v, "newPassing", "id", "name"),
+        };
     }
 }
 

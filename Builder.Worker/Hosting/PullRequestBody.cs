@@ -13,7 +13,14 @@ public enum FileChange
 public sealed record ChangedFile(string Path, FileChange Change = FileChange.Modified);
 
 /// <param name="Integrity">The test-integrity verdict in words, e.g. "intact" or what was weakened.</param>
-public sealed record VerificationSummary(int Passed, int Failed, int Skipped, string? Integrity);
+public sealed record VerificationSummary(int Passed, int Failed, int Skipped, string? Integrity)
+{
+    /// <summary>The tests that prove the change: they fail on the base and pass with it.</summary>
+    public IReadOnlyList<string> FailToPass { get; init; } = [];
+
+    /// <summary>New or changed tests that already passed on the base (regression guards).</summary>
+    public IReadOnlyList<string> NewPassing { get; init; } = [];
+}
 
 /// <summary>What a pull request's description tells a reviewer.</summary>
 /// <param name="PublicUrl">Builder's public address ("Builder:PublicUrl"); without it the run is named but not linked.</param>
@@ -48,6 +55,8 @@ public static class PullRequestBody
         {
             main.Append($"- Tests: {v.Passed} passed, {v.Failed} failed, {v.Skipped} skipped\n");
             main.Append("- Test integrity: ").Append(string.IsNullOrWhiteSpace(v.Integrity) ? "not checked" : OneLine(v.Integrity)).Append('\n');
+            TestList(main, "Fail without the change, pass with it", v.FailToPass);
+            TestList(main, "New, already passing", v.NewPassing);
         }
         else
         {
@@ -65,6 +74,18 @@ public static class PullRequestBody
     /// <summary>The run's page in Builder, or null when the public address is not configured.</summary>
     public static string? RunUrl(string? publicUrl, Guid featureId) =>
         string.IsNullOrWhiteSpace(publicUrl) ? null : $"{publicUrl.Trim().TrimEnd('/')}/features/{featureId}";
+
+    const int MaxTestsListed = 10;
+
+    static void TestList(StringBuilder main, string title, IReadOnlyList<string> tests)
+    {
+        if (tests.Count == 0)
+            return;
+        main.Append("- ").Append(title).Append(": ")
+            .Append(string.Join(", ", tests.Take(MaxTestsListed).Select(t => CodeSpan(OneLine(t)))))
+            .Append(tests.Count > MaxTestsListed ? $" and {tests.Count - MaxTestsListed} more" : "")
+            .Append('\n');
+    }
 
     static string Footer(PullRequestBodyInput input)
     {

@@ -62,6 +62,14 @@ public sealed class PullRequestPublisher(PullRequestHostResolver resolver, Phase
         var root = json.RootElement;
         int Count(string name) => root.TryGetProperty("summary", out var s) && s.TryGetProperty(name, out var v) ? v.GetInt32() : 0;
         var integrity = root.TryGetProperty("verdict", out var verdict) && verdict.TryGetProperty("summary", out var text) ? text.GetString() : null;
-        return new VerificationSummary(Count("passed"), Count("failed"), Count("skipped"), integrity);
+        IReadOnlyList<string> Tests(string name) =>
+            verdict.ValueKind == JsonValueKind.Object && verdict.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array
+                ? [.. list.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!)]
+                : [];
+        return new VerificationSummary(Count("passed"), Count("failed"), Count("skipped"), integrity)
+        {
+            FailToPass = Tests("failToPass"),
+            NewPassing = Tests("newPassing"),
+        };
     }
 }
