@@ -100,5 +100,31 @@ public sealed class TestIntegrityPipelineTests(EmbeddedBuilder builder) : IClass
         (await RunAsync("No test needed", [Replace("calc.py", CalcWithMul)], testsRequired: false))["status"]!.GetValue<string>().ShouldBe("Completed");
     }
 
+    [Fact]
+    public async Task A_suite_that_aborts_on_the_base_counts_the_new_tests_as_failing_there_and_says_so()
+    {
+        // On the base, the code under test ends the whole test process: no report is written at all.
+        using var repository = TestRepository.Create(new Dictionary<string, string>
+        {
+            ["calc.py"] = Calc + "\n\ndef parse(text):\n    import os\n    os._exit(3)\n",
+            ["tests/test_calc.py"] = AddTests,
+            ["pytest.ini"] = "[pytest]\n",
+        });
+        var repositoryId = await _api.RegisterRepositoryAsync(repository.RemotePath);
+        var id = await _api.SubmitAsync(repositoryId, "Parse numbers", [
+            Replace("calc.py", Calc + "\n\ndef parse(text):\n    return int(text)\n"),
+            Replace("tests/test_calc.py", AddTests + "\n\ndef test_parse():\n    from calc import parse\n    assert parse('42') == 42\n"),
+        ], testsRequired: true);
+        var feature = await _api.WaitForEndAsync(id, TimeSpan.FromMinutes(2));
+
+        feature["status"]!.GetValue<string>().ShouldBe("Completed", feature.ToJsonString());
+        var events = await _api.EventsAsync(id);
+        var notice = events.Single(e => (string)e!["type"]! == "verification.notice")!["payload"]!;
+        notice["notice"]!.GetValue<string>().ShouldContain("aborted");
+        notice["tests"]!.AsArray().Select(t => t!.GetValue<string>()).ShouldBe(["tests.test_calc.test_parse"]);
+        var passed = events.Single(e => (string)e!["type"]! == "verification.passed")!["payload"]!;
+        passed["failToPass"]!.AsArray().Select(t => t!.GetValue<string>()).ShouldBe(["tests.test_calc.test_parse"]);
+    }
+
     public void Dispose() => _repository.Dispose();
 }
