@@ -16,18 +16,18 @@ public static class Report
         Console.WriteLine($"load average (1, 5, 15 min) before: {string.Join(" | ", repetitions.Select(r => r.LoadBefore))}");
         Console.WriteLine($"                            after:  {string.Join(" | ", repetitions.Select(r => r.LoadAfter))}");
         Console.WriteLine();
-        Console.WriteLine($"{"",-34}{"by hand",12}{"Builder cold",16}{"Builder second",18}");
-        Console.WriteLine($"{"wall time (s)",-34}{hand,12:F1}{cold,16:F1}{second,18:F1}");
-        Console.WriteLine($"{"ratio to by hand",-34}{"",12}{Ratio(cold / hand, ColdGoal),16}{Ratio(second / hand, SecondGoal),18}");
+        Console.WriteLine($"{"",-34}{"by hand",12}{"Builder cold",20}{"Builder second",22}");
+        Console.WriteLine($"{"wall time (s)",-34}{hand,12:F1}{cold,20:F1}{second,22:F1}");
+        Console.WriteLine($"{"ratio to by hand",-34}{"",12}{Ratio(cold / hand, ColdGoal),20}{Ratio(second / hand, SecondGoal),22}");
         Console.WriteLine();
 
-        Console.WriteLine($"{"Builder phase (s)",-34}{"",12}{"cold",16}{"second",18}");
+        Console.WriteLine($"{"Builder phase (s)",-34}{"",12}{"cold",20}{"second",22}");
         foreach (var phase in repetitions[0].Cold.Phases.Select(p => p.Phase))
-            Console.WriteLine($"{"  " + phase,-34}{"",12}{PhaseSeconds(repetitions, r => r.Cold, phase),16:F1}{PhaseSeconds(repetitions, r => r.Second, phase),18:F1}");
-        Console.WriteLine($"{"  outside the phases",-34}{"",12}{Outside(repetitions, r => r.Cold),16:F1}{Outside(repetitions, r => r.Second),18:F1}");
-        Console.WriteLine($"{"Verify: suites run",-34}{"",12}{Median(repetitions.Select(r => (double)r.Cold.SuitesRun)),16}{Median(repetitions.Select(r => (double)r.Second.SuitesRun)),18}");
-        Console.WriteLine($"{"  tests.completed events",-34}{"",12}{Median(repetitions.Select(r => (double)r.Cold.TestsCompletedEvents)),16}{Median(repetitions.Select(r => (double)r.Second.TestsCompletedEvents)),18}");
-        Console.WriteLine($"{"  base_results.reused events",-34}{"",12}{Median(repetitions.Select(r => (double)r.Cold.BaseResultsReusedEvents)),16}{Median(repetitions.Select(r => (double)r.Second.BaseResultsReusedEvents)),18}");
+            Console.WriteLine($"{"  " + phase,-34}{"",12}{PhaseSeconds(repetitions, r => r.Cold, phase),20:F1}{PhaseSeconds(repetitions, r => r.Second, phase),22:F1}");
+        Console.WriteLine($"{"  outside the phases",-34}{"",12}{Outside(repetitions, r => r.Cold),20:F1}{Outside(repetitions, r => r.Second),22:F1}");
+        Console.WriteLine($"{"Verify: suites run",-34}{"",12}{Median(repetitions.Select(r => (double)r.Cold.SuitesRun)),20}{Median(repetitions.Select(r => (double)r.Second.SuitesRun)),22}");
+        Console.WriteLine($"{"  tests.completed events",-34}{"",12}{Median(repetitions.Select(r => (double)r.Cold.TestsCompletedEvents)),20}{Median(repetitions.Select(r => (double)r.Second.TestsCompletedEvents)),22}");
+        Console.WriteLine($"{"  base_results.reused events",-34}{"",12}{Median(repetitions.Select(r => (double)r.Cold.BaseResultsReusedEvents)),20}{Median(repetitions.Select(r => (double)r.Second.BaseResultsReusedEvents)),22}");
         Console.WriteLine();
 
         Console.WriteLine("by hand, per step (s):");
