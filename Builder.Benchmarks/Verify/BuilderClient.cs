@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Builder.Benchmarks.Verify;
+
+/// <summary>The few calls of Builder's HTTP API the benchmark makes, as any client would.</summary>
+public sealed class BuilderClient(HttpClient http)
+{
+    static readonly string[] Ended = ["Completed", "Failed", "Cancelled", "Rejected", "RolledBack"];
+
+    public async Task<Guid> RegisterRepositoryAsync(string name, string url)
+    {
+        var response = await http.PostAsJsonAsync("/api/repositories", new { name, url });
+        return Id(await ReadAsync(response, $"registering {url}"));
+    }
+
+    public async Task<Guid> SubmitAsync(Guid repositoryId, SampleFeature feature)
+    {
+        var files = feature.Files.Select(f => new { path = f.Key, mode = "replace", content = f.Value });
+        var response = await http.PostAsJsonAsync("/api/features", new
+        {
+            repositoryId, title = feature.Title, description = $"{feature.Title}.", approvalMode = "auto", draft = new { files },
+        });
+        return Id(await ReadAsync(response, $"submitting '{feature.Title}'"));
+    }
+
+    /// <summary>Polls the feature until it ends; a short interval, as the wall time is read from here.</summary>
+    public async Task<JsonNode> WaitForEndAsync(Guid id, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var feature = await FeatureAsync(id);
+            if (Ended.Contains((string?)feature["status"]))
+                return feature;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Feature {id} did not end within {timeout}: {feature.ToJsonString()}");
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task<JsonNode> FeatureAsync(Guid id) => JsonNode.Parse(await GetAsync($"/api/features/{id}"))!;
+
+    public async Task<JsonArray> EventsAsync(Guid id) => JsonNode.Parse(await GetAsync($"/api/features/{id}/events?after=0&limit=5000"))!.AsArray();
+
+    public async Task<IReadOnlyList<string>> ArtifactNamesAsync(Guid id) =>
+        JsonNode.Parse(await GetAsync($"/api/features/{id}/artifacts"))!.AsArray().Select(a => (string)a!["name"]!).ToList();
+
+    public Task<string> ArtifactAsync(Guid id, string name) => GetAsync($"/api/features/{id}/artifacts/{name}");
+
+    /// <summary>A GET that waits out the per-key rate limit as a polite client does.</summary>
+    async Task<string> GetAsync(string url)
+    {
+        while (true)
+        {
+            using var response = await http.GetAsync(url);
+            if (response.StatusCode != HttpStatusCode.TooManyRequests)
+                return await ReadAsync(response, $"GET {url}");
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+        }
+    }
+
+    static async Task<string> ReadAsync(HttpResponseMessage response, string what)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode ? body : throw new InvalidOperationException($"{what} answered {(int)response.StatusCode}: {body}");
+    }
+
+    static Guid Id(string body) => JsonNode.Parse(body)!["id"]!.GetValue<Guid>();
+}
