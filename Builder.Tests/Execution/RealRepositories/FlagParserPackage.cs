@@ -1,11 +1,11 @@
 namespace Builder.Tests.Execution.RealRepositories;
 
 /// <summary>
-/// A TypeScript command-line tool shaped like a real package: ts-jest with a tsconfig, a build that
-/// leaves the tests out, sources under src/ and tests in src/__tests__ with describe blocks, a
-/// test.each and a test skipped on both sides. One test parses the real process.argv, as CLI
-/// packages do to check they start cleanly: any option the runner was started with would be an
-/// unknown flag. The genuine feature adds -v and the "--" terminator, with new tests in the existing
+/// A TypeScript command-line tool shaped like a real package: ts-jest (transpiling only) with a
+/// tsconfig, a tsc build that leaves the tests out, sources under src/ and tests in src/__tests__
+/// with describe blocks, a test.each and a test skipped on both sides. One test parses the real
+/// process.argv, as CLI packages do to check they start cleanly: jest runs the tests in its own
+/// process, so any option the runner was started with would be an unknown flag. The genuine feature adds -v and the "--" terminator, with new tests in the existing
 /// file next to unchanged ones: two fail on the base, one is a regression guard that already passes.
 /// </summary>
 public static class FlagParserPackage
@@ -39,9 +39,12 @@ public static class FlagParserPackage
         ["jest.config.js"] = """
             /** @type {import('jest').Config} */
             module.exports = {
-              preset: 'ts-jest',
+              // Transpiling only keeps test runs fast; the editor and the build check the types.
+              transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
               testEnvironment: 'node',
               roots: ['<rootDir>/src'],
+              // One worker: jest then runs the tests in its own process, whose command line the argv test reads.
+              maxWorkers: 1,
             };
             """,
         ["tsconfig.json"] = """
@@ -50,6 +53,7 @@ public static class FlagParserPackage
                 "target": "ES2020",
                 "module": "commonjs",
                 "strict": true,
+                "skipLibCheck": true,
                 "esModuleInterop": true,
                 "outDir": "dist",
                 "rootDir": "src",
