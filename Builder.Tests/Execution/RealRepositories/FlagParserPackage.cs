@@ -5,8 +5,9 @@ namespace Builder.Tests.Execution.RealRepositories;
 /// tsconfig, a tsc build that leaves the tests out, sources under src/ and tests in src/__tests__
 /// with describe blocks, a test.each and a test skipped on both sides. One test parses the real
 /// process.argv, as CLI packages do to check they start cleanly: jest runs the tests in its own
-/// process, so any option the runner was started with would be an unknown flag. The genuine feature adds -v and the "--" terminator, with new tests in the existing
-/// file next to unchanged ones: two fail on the base, one is a regression guard that already passes.
+/// process, so any option the runner was started with would be an unknown flag. The genuine feature
+/// adds -v and the "--" terminator, with new tests in the existing file next to unchanged ones: two
+/// fail on the base, one is a regression guard that already passes.
 /// </summary>
 public static class FlagParserPackage
 {
