@@ -19,14 +19,14 @@ public static class VerifyBenchmark
         try
         {
             await using var api = new EmbeddedApi(Path.Combine(root, "builder-data"));
-            // Both sides read the same package folders, filled once before anything is timed.
-            var shell = new Shell(api.PackageCaches);
+            var builder = api.Admin();
+            // Both sides read the same package folders (the tenant's), filled once before anything is timed.
+            var shell = new Shell(api.PackageCaches(await builder.TenantIdAsync()));
             Console.WriteLine($"sample: .NET library, xunit tests ({SampleLibrary.GeneratedTests} generated + the features' areas); {runs} run(s); {Environment.ProcessorCount} cores");
             Console.WriteLine("warm-up: restoring the sample into the shared package folders (so no side pays first downloads)…");
             await WarmUpAsync(root, shell);
             Console.WriteLine("both sides compile without a resident compiler server or MSBuild node reuse (Builder's sandbox cannot keep one).");
 
-            var builder = api.Admin();
             var repetitions = new List<Repetition>();
             for (var i = 1; i <= runs; i++)
             {

@@ -40,6 +40,9 @@ public sealed class BuilderClient(HttpClient http)
         }
     }
 
+    /// <summary>The tenant of the key: Builder keeps package caches per tenant.</summary>
+    public async Task<Guid> TenantIdAsync() => JsonNode.Parse(await GetAsync("/api/me"))!["tenantId"]!.GetValue<Guid>();
+
     public async Task<JsonNode> FeatureAsync(Guid id) => JsonNode.Parse(await GetAsync($"/api/features/{id}"))!;
 
     public async Task<JsonArray> EventsAsync(Guid id) => JsonNode.Parse(await GetAsync($"/api/features/{id}/events?after=0&limit=5000"))!.AsArray();

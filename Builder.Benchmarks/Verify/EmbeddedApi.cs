@@ -15,11 +15,11 @@ public sealed class EmbeddedApi(string dataDirectory) : WebApplicationFactory<Bu
 
     public string DataDirectory => dataDirectory;
 
-    /// <summary>The package folders Builder's sandboxed restore fills and its builds read (see DotnetToolchain's cache directories).</summary>
-    public IReadOnlyDictionary<string, string> PackageCaches => new Dictionary<string, string>
+    /// <summary>The package folders Builder's sandboxed restore fills and its builds read for a tenant (see DotnetToolchain's cache directories).</summary>
+    public IReadOnlyDictionary<string, string> PackageCaches(Guid tenantId) => new Dictionary<string, string>
     {
-        ["NUGET_PACKAGES"] = Path.Combine(dataDirectory, "caches", "nuget", "packages"),
-        ["NUGET_HTTP_CACHE_PATH"] = Path.Combine(dataDirectory, "caches", "nuget", "http-cache"),
+        ["NUGET_PACKAGES"] = Path.Combine(dataDirectory, "caches", tenantId.ToString("N"), "nuget", "packages"),
+        ["NUGET_HTTP_CACHE_PATH"] = Path.Combine(dataDirectory, "caches", tenantId.ToString("N"), "nuget", "http-cache"),
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

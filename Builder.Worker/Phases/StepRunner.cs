@@ -20,7 +20,11 @@ public enum Step
 /// </summary>
 public sealed class StepRunner(ISandbox sandbox, PhaseServices services)
 {
-    string CacheRoot => Path.Combine(services.Options.DataDirectory, "caches");
+    /// <summary>
+    /// Package caches are per tenant: a restore runs the repository's install hooks with the cache
+    /// writable, so what one tenant's restore writes there must never be read by another tenant's build.
+    /// </summary>
+    string CacheRoot(PhaseRun run) => Path.Combine(services.Options.DataDirectory, "caches", run.Feature.TenantId.ToString("N"));
 
     /// <summary>One log artifact (e.g. build.log) gathering the steps of a phase.</summary>
     public sealed class Log(PhaseRun run, string name)
@@ -59,14 +63,14 @@ public sealed class StepRunner(ISandbox sandbox, PhaseServices services)
             ["npm_config_update_notifier"] = "false",
             ["BUILDER_FEATURE_ID"] = run.Feature.Id.ToString(),
         };
-        foreach (var (name, value) in commands.EnvironmentFor(reportsDirectory, CacheRoot))
+        foreach (var (name, value) in commands.EnvironmentFor(reportsDirectory, CacheRoot(run)))
             environment[name] = value;
 
         List<string> writable = [reportsDirectory];
         List<string> readOnly = [];
         foreach (var cache in commands.CacheDirectories)
         {
-            var path = Path.Combine(CacheRoot, cache.Folder);
+            var path = Path.Combine(CacheRoot(run), cache.Folder);
             Directory.CreateDirectory(path);
             (step == Step.Restore || cache.WritableAfterRestore ? writable : readOnly).Add(path);
         }
