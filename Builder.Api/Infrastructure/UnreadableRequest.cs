@@ -50,7 +50,11 @@ public sealed partial record UnreadableRequest(int Status, string? Field, string
             // The message names the object that holds the field; the field's own type says what was expected.
             if (field is null)
                 return new(StatusCodes.Status400BadRequest, null, "The request body must be a JSON object.");
-            var holder = TypeNamed(conversion.Groups["type"].Value);
+            // A collection names itself rather than its holder.
+            var named = conversion.Groups["type"].Value;
+            if (named.Contains('`') && !named.StartsWith("System.Nullable", StringComparison.Ordinal))
+                return new(StatusCodes.Status400BadRequest, field, $"{field} must be {Expected(named)}.");
+            var holder = TypeNamed(named);
             var property = holder is null ? null : PropertyType(holder, field, options);
             if (property is null)
                 return new(StatusCodes.Status400BadRequest, field, holder is null && conversion.Groups["type"].Value.Contains('`')
