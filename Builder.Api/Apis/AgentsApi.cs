@@ -80,7 +80,9 @@ public static partial class AgentsApi
     internal static void RequireName(Validation validation, string field, string? value, int maxLength)
     {
         validation.Require(field, value, maxLength);
-        if (!string.IsNullOrWhiteSpace(value) && value.Length <= maxLength && !PlainName().IsMatch(value.Trim()))
+        if (value is not null && TextInput.ForbiddenInLine(value) is not null)
+            validation.Line(field, value);
+        else if (!string.IsNullOrWhiteSpace(value) && value.Length <= maxLength && !PlainName().IsMatch(value.Trim()))
             validation.Add(field, $"{field} may hold letters, digits and . _ - + only.");
     }
 

@@ -35,16 +35,22 @@ public static class ApprovalsApi
         Guid id, HttpContext http, BuilderDbContext db, IPublishEndpoint publisher, CancellationToken cancellationToken) =>
         AtGate(id, http, db, "approved", cancellationToken, state => publisher.Publish(new FeatureApproved(id, http.User.Actor()), cancellationToken));
 
-    public static Task<Results<Accepted<ActionAccepted>, ProblemHttpResult, ValidationProblem>> Reject(
-        Guid id, RejectRequest? request, HttpContext http, BuilderDbContext db, IPublishEndpoint publisher, CancellationToken cancellationToken) =>
-        AtGate(id, http, db, "rejected", cancellationToken,
+    public static async Task<Results<Accepted<ActionAccepted>, ProblemHttpResult, ValidationProblem>> Reject(
+        Guid id, RejectRequest? request, HttpContext http, BuilderDbContext db, IPublishEndpoint publisher, CancellationToken cancellationToken)
+    {
+        var validation = Reason("reason", request?.Reason).Text("notes", request?.Notes);
+        if (!validation.IsValid)
+            return validation.Problem();
+        return await AtGate(id, http, db, "rejected", cancellationToken,
             state => publisher.Publish(new FeatureRejected(id, http.User.Actor(), request?.Reason ?? request?.Notes), cancellationToken));
+    }
 
     public static async Task<Results<Accepted<ActionAccepted>, ProblemHttpResult, ValidationProblem>> Revise(
         Guid id, ReviseRequest? request, HttpContext http, BuilderDbContext db, IPublishEndpoint publisher, CancellationToken cancellationToken)
     {
         var validation = new Validation();
         validation.Require("notes", request?.Notes, 20_000);
+        validation.Text("notes", request?.Notes);
         if (!validation.IsValid)
             return validation.Problem();
         return await AtGate(id, http, db, "revised", cancellationToken,
@@ -55,6 +61,9 @@ public static class ApprovalsApi
         Guid id, CancelRequest? request, HttpContext http, BuilderDbContext db, FeatureEventLog events, IPublishEndpoint publisher,
         CancellationToken cancellationToken)
     {
+        var validation = Reason("reason", request?.Reason);
+        if (!validation.IsValid)
+            return validation.Problem();
         var (found, state) = await LoadAsync(id, http, db, cancellationToken);
         if (!found)
             return FeaturesApi.NotFound(id);
@@ -104,6 +113,15 @@ public static class ApprovalsApi
         if (!await db.Features.AnyAsync(f => f.Id == id && f.TenantId == tenantId, cancellationToken))
             return (false, null);
         return (true, await db.FeatureStates.AsNoTracking().FirstOrDefaultAsync(s => s.CorrelationId == id, cancellationToken));
+    }
+
+    /// <summary>A reason is optional free text that is recorded in the run's events.</summary>
+    static Validation Reason(string field, string? reason)
+    {
+        var validation = new Validation().Text(field, reason);
+        if (reason is { Length: > 20_000 })
+            validation.Add(field, $"{field} is {reason.Length} characters long; the limit is 20000.");
+        return validation;
     }
 
     static ProblemHttpResult Conflict(string detail) =>

@@ -32,9 +32,15 @@ public static class ArtifactsApi
         return TypedResults.Ok<IReadOnlyList<ArtifactView>>(artifacts);
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadArtifact(
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult, ValidationProblem>> DownloadArtifact(
         Guid id, string name, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
     {
+        var validation = new Validation().Line("name", name);
+        if (name.Length > 200)
+            validation.Add("name", $"name is {name.Length} characters long; artifact names are at most 200.");
+        if (!validation.IsValid)
+            return validation.Problem();
+
         var tenantId = http.User.TenantId();
         var artifact = await db.Artifacts.AsNoTracking().FirstOrDefaultAsync(a => a.FeatureId == id && a.TenantId == tenantId && a.Name == name, cancellationToken);
         if (artifact is null)

@@ -7,6 +7,8 @@ using Builder.Core.Domain;
 using Builder.Core.Llm;
 using Builder.Core.Events;
 using Builder.Core.Persistence;
+using Builder.Core.Security;
+using Builder.Worker.Workspaces;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -26,13 +28,14 @@ public sealed record SubmissionOutcome(Feature? Feature, bool Created, bool Same
 /// the repository and the draft against its policy, stores the feature once per idempotency key,
 /// records feature.requested and hands the run to the saga.
 /// </summary>
-public sealed class FeatureSubmitter(BuilderDbContext db, FeatureEventLog events, IPublishEndpoint publisher, IOptions<BuilderOptions> options)
+public sealed class FeatureSubmitter(
+    BuilderDbContext db, FeatureEventLog events, IPublishEndpoint publisher, IOptions<BuilderOptions> options, Git git, CredentialProtector protector)
 {
     public async Task<SubmissionOutcome> SubmitAsync(FeatureSubmission request, ClaimsPrincipal caller, Validation validation, CancellationToken cancellationToken)
     {
         var tenantId = caller.TenantId();
         Repository? repository = null;
-        if (request.RepositoryId is { } repositoryId && repositoryId != Guid.Empty)
+        if (request.RepositoryId is { } repositoryId && repositoryId != Guid.Empty && validation.Errors("repositoryId") == 0)
         {
             repository = await db.Repositories.AsNoTracking().FirstOrDefaultAsync(r => r.Id == repositoryId && r.TenantId == tenantId, cancellationToken);
             if (repository is null)
@@ -42,6 +45,8 @@ public sealed class FeatureSubmitter(BuilderDbContext db, FeatureEventLog events
         // Without a draft, Builder's agent writes the change: that needs a model for this repository.
         var noModel = LlmSettings.Resolve(options.Value.Llm, repository?.Settings ?? new RepositorySettings()).Problem;
         var draft = DraftValidation.Validate(request.Draft, repository?.Settings ?? new RepositorySettings(), options.Value.Limits, validation, noModel);
+        if (validation.IsValid && request.TargetBranch is { } targetBranch && targetBranch != repository!.DefaultBranch)
+            await CheckBranchAsync(repository, targetBranch, validation, cancellationToken);
         if (!validation.IsValid)
             return new SubmissionOutcome(null, false, false, validation);
 
@@ -97,5 +102,20 @@ public sealed class FeatureSubmitter(BuilderDbContext db, FeatureEventLog events
         }, cancellationToken: cancellationToken);
         await publisher.Publish(new FeatureRequested(feature.Id, tenantId, feature.ApprovalMode, feature.RequestedBy, feature.Author), cancellationToken);
         return new SubmissionOutcome(feature, true, true, null);
+    }
+
+    /// <summary>A branch the remote lacks would only fail the run's plan phase later; say so now.</summary>
+    async Task CheckBranchAsync(Repository repository, string branch, Validation validation, CancellationToken cancellationToken)
+    {
+        var token = repository.ProtectedToken is null ? null : protector.Unprotect(repository.ProtectedToken);
+        try
+        {
+            if (!await RepositoryUrl.HasBranchAsync(git, repository.Url, token, branch, cancellationToken))
+                validation.Add("targetBranch", $"The branch '{branch}' does not exist in repository {repository.Name}.");
+        }
+        catch (GitException ex)
+        {
+            validation.Add("targetBranch", $"The repository could not be read to check the branch '{branch}': {ex.Message}");
+        }
     }
 }

@@ -34,9 +34,12 @@ public static class FeaturesApi
         FeatureSubmitter submitter, CancellationToken cancellationToken)
     {
         var validation = new Validation();
-        if (request.RepositoryId is null || request.RepositoryId == Guid.Empty)
+        if (request.RepositoryId is null)
             validation.Add("repositoryId", "repositoryId is required.");
+        else if (request.RepositoryId == Guid.Empty)
+            validation.Add("repositoryId", $"repositoryId {Guid.Empty} is not a valid id.");
         validation.Require("title", request.Title, 300);
+        validation.Line("title", request.Title).Text("description", request.Description);
         if (request.Description is null)
             validation.Add("description", "description is required (it may be empty).");
         else if (request.Description.Length > 20_000)

@@ -27,12 +27,12 @@ public static class RepositoriesApi
         var validation = new Validation();
         validation.Require("name", request.Name, 200);
         validation.Require("url", request.Url, 2000);
+        validation.Line("name", request.Name).Line("url", request.Url).Line("credentials.token", request.Credentials?.Token);
         if (!string.IsNullOrWhiteSpace(request.Url) && RepositoryUrl.Problem(request.Url) is { } urlProblem)
             validation.Add("url", urlProblem);
         if (request.DefaultBranch is not null && !BranchNames.IsValid(request.DefaultBranch))
             validation.Add("defaultBranch", $"'{request.DefaultBranch}' is not a valid branch name.");
-        if (request.Settings?.RequiredReviews is < 0 or > 20)
-            validation.Add("settings.requiredReviews", "settings.requiredReviews must be between 0 and 20.");
+        request.Settings?.Validate(validation);
         if (request.Credentials is { Token: var token } && string.IsNullOrWhiteSpace(token))
             validation.Add("credentials.token", "credentials.token is empty; omit credentials for a repository that needs none.");
         if (!validation.IsValid)
@@ -42,11 +42,17 @@ public static class RepositoriesApi
         if (await db.Repositories.AnyAsync(r => r.TenantId == tenantId && r.Name == request.Name, cancellationToken))
             return Problems.Conflict("Repository exists", $"A repository named '{request.Name}' is already registered.");
 
-        // Reading the remote proves the URL and credentials work, and finds the default branch.
+        // Reading the remote proves the URL and credentials work, and finds or checks the default branch.
         string? defaultBranch;
         try
         {
-            defaultBranch = request.DefaultBranch ?? await RepositoryUrl.DefaultBranchAsync(git, request.Url!, request.Credentials?.Token, cancellationToken);
+            defaultBranch = await RepositoryUrl.DefaultBranchAsync(git, request.Url!, request.Credentials?.Token, cancellationToken);
+            if (request.DefaultBranch is { } requested)
+            {
+                if (!await RepositoryUrl.HasBranchAsync(git, request.Url!, request.Credentials?.Token, requested, cancellationToken))
+                    return validation.Add("defaultBranch", $"The branch '{requested}' does not exist in the repository.").Problem();
+                defaultBranch = requested;
+            }
         }
         catch (GitException ex)
         {
@@ -60,13 +66,7 @@ public static class RepositoriesApi
             Url = request.Url!.Trim(),
             DefaultBranch = defaultBranch ?? "main",
             ProtectedToken = request.Credentials?.Token is { } secret ? protector.Protect(secret) : null,
-            Settings = new RepositorySettings
-            {
-                BuildCommand = NullIfBlank(request.Settings?.BuildCommand),
-                TestCommand = NullIfBlank(request.Settings?.TestCommand),
-                RequiredReviews = request.Settings?.RequiredReviews ?? 0,
-                Llm = request.Settings?.Llm,
-            },
+            Settings = request.Settings?.ApplyTo(new RepositorySettings()) ?? new RepositorySettings(),
         };
         db.Repositories.Add(repository);
         await db.SaveChangesAsync(cancellationToken);
@@ -90,7 +90,6 @@ public static class RepositoriesApi
             : TypedResults.Ok(RepositoryResponse.From(repository));
     }
 
-    static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
 
@@ -98,8 +97,6 @@ public sealed record RegisterRepositoryRequest(string? Name, string? Url, string
 
 public sealed record RepositoryCredentials(string? Token);
 
-/// <summary>RequiredReviews: approving reviews by agents other than a run's author that open its release gate (0: a person approves). Llm: this repository's model.</summary>
-public sealed record RepositorySettingsRequest(string? BuildCommand, string? TestCommand, int? RequiredReviews = null, Builder.Core.Llm.RepositoryLlmSettings? Llm = null);
 
 /// <summary>A repository as the API shows it: credentials are write-only, so only their presence is shown.</summary>
 public sealed record RepositoryResponse(Guid Id, string Name, string Url, string DefaultBranch, bool HasCredentials, RepositorySettings Settings, DateTime CreatedAt)

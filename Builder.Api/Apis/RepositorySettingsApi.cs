@@ -13,8 +13,6 @@ namespace Builder.Api.Apis;
 /// <summary>Changing a registered repository: its settings and default branch, its token, and how its runs went.</summary>
 public static class RepositorySettingsApi
 {
-    const int MaxAllowedPaths = 100;
-
     public static RouteGroupBuilder MapRepositorySettingsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/repositories/{id:guid}").WithTags("Repositories");
@@ -30,25 +28,13 @@ public static class RepositorySettingsApi
     }
 
     public static async Task<Results<Ok<RepositoryResponse>, ValidationProblem, ProblemHttpResult>> UpdateRepository(
-        Guid id, UpdateRepositoryRequest request, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
+        Guid id, UpdateRepositoryRequest request, HttpContext http, BuilderDbContext db, CredentialProtector protector, Git git,
+        CancellationToken cancellationToken)
     {
         var validation = new Validation();
         if (request.DefaultBranch is not null && !BranchNames.IsValid(request.DefaultBranch.Trim()))
             validation.Add("defaultBranch", $"'{request.DefaultBranch}' is not a valid branch name.");
-        if (request.Settings?.BuildCommand is { Length: > 2000 })
-            validation.Add("settings.buildCommand", "settings.buildCommand is longer than 2000 characters.");
-        if (request.Settings?.TestCommand is { Length: > 2000 })
-            validation.Add("settings.testCommand", "settings.testCommand is longer than 2000 characters.");
-        if (request.Settings?.AllowedPaths is { } paths)
-        {
-            if (paths.Count > MaxAllowedPaths)
-                validation.Add("settings.allowedPaths", $"settings.allowedPaths has {paths.Count} entries; the limit is {MaxAllowedPaths}.");
-            foreach (var path in paths)
-                if (string.IsNullOrWhiteSpace(path) || path.Length > 500 || path.Contains('\0') || path.StartsWith('/') || path.Split('/').Contains(".."))
-                    validation.Add("settings.allowedPaths", $"'{path}' is not a relative path or glob inside the repository (such as src/**).");
-        }
-        if (request.Settings?.MaxFileBytes is < 1 or > 64 * 1024 * 1024)
-            validation.Add("settings.maxFileBytes", "settings.maxFileBytes must be between 1 and 67108864.");
+        request.Settings?.Validate(validation);
         if (!validation.IsValid)
             return validation.Problem();
 
@@ -57,20 +43,25 @@ public static class RepositorySettingsApi
         if (repository is null)
             return Problems.NotFound($"No repository {id}.");
 
-        if (request.DefaultBranch is not null)
-            repository.DefaultBranch = request.DefaultBranch.Trim();
-        if (request.Settings is { } s)
+        if (request.DefaultBranch is not null && request.DefaultBranch.Trim() != repository.DefaultBranch)
         {
-            // "with" keeps settings this request does not know about (they are added by other features).
-            repository.Settings = repository.Settings with
+            var branch = request.DefaultBranch.Trim();
+            var token = repository.ProtectedToken is null ? null : protector.Unprotect(repository.ProtectedToken);
+            try
             {
-                BuildCommand = s.BuildCommand is null ? repository.Settings.BuildCommand : NullIfBlank(s.BuildCommand),
-                TestCommand = s.TestCommand is null ? repository.Settings.TestCommand : NullIfBlank(s.TestCommand),
-                AllowedPaths = s.AllowedPaths is null ? repository.Settings.AllowedPaths
-                    : s.AllowedPaths.Select(p => p.Trim()).Distinct(StringComparer.Ordinal).ToList() is { Count: > 0 } list ? list : null,
-                MaxFileBytes = s.MaxFileBytes ?? repository.Settings.MaxFileBytes,
-            };
+                if (!await RepositoryUrl.HasBranchAsync(git, repository.Url, token, branch, cancellationToken))
+                    return validation.Add("defaultBranch", $"The branch '{branch}' does not exist in the repository.").Problem();
+            }
+            catch (GitException ex)
+            {
+                return validation.Add("defaultBranch", $"The repository could not be read to check the branch: {ex.Message}").Problem();
+            }
+
+            repository.DefaultBranch = branch;
         }
+
+        if (request.Settings is { } settings)
+            repository.Settings = settings.ApplyTo(repository.Settings);
 
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(RepositoryResponse.From(repository));
@@ -145,15 +136,10 @@ public static class RepositorySettingsApi
             completed + failed == 0 ? null : Math.Round((double)completed / (completed + failed), 4),
             recent.Select(x => FeatureViews.Summary(x.Feature, repository.Name, x.State)).ToList()));
     }
-
-    static string? NullIfBlank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
-/// <summary>A field left out (null) keeps its value; an empty string clears a command.</summary>
-public sealed record UpdateRepositoryRequest(string? DefaultBranch, RepositorySettingsUpdate? Settings);
-
-/// <param name="AllowedPaths">Replaces the list; an empty list allows every path again.</param>
-public sealed record RepositorySettingsUpdate(string? BuildCommand, string? TestCommand, IReadOnlyList<string>? AllowedPaths, int? MaxFileBytes);
+/// <summary>A field left out (null) keeps its value; the settings are the same as registration takes.</summary>
+public sealed record UpdateRepositoryRequest(string? DefaultBranch, RepositorySettingsRequest? Settings);
 
 public sealed record ReplaceCredentialsRequest(string? Token);
 

@@ -32,6 +32,15 @@ public static class RepositoryUrl
         var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(marker, StringComparison.Ordinal));
         return line?[marker.Length..].Split('\t')[0];
     }
+
+    /// <summary>Whether the remote has the branch.</summary>
+    public static async Task<bool> HasBranchAsync(Git git, string url, string? token, string branch, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        var output = await git.RunAsync(Path.GetTempPath(), ["ls-remote", "--heads", url.Trim(), $"refs/heads/{branch.Trim()}"], timeout.Token, token);
+        return !string.IsNullOrWhiteSpace(output);
+    }
 }
 
 public static class BranchNames
@@ -41,5 +50,6 @@ public static class BranchNames
         name.Length is > 0 and <= 250
         && !name.StartsWith('/') && !name.EndsWith('/') && !name.EndsWith(".lock") && !name.StartsWith('-')
         && !name.Contains("..") && !name.Contains("//") && !name.Contains("@{")
+        && Infrastructure.TextInput.ForbiddenInLine(name) is null
         && name.All(c => c > ' ' && c != '~' && c != '^' && c != ':' && c != '?' && c != '*' && c != '[' && c != '\\' && c != 127);
 }

@@ -1,31 +1,37 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace Builder.Api.Infrastructure;
 
 /// <summary>
-/// Turns a request the framework could not read (malformed JSON, a wrong type, a body over the size
-/// limit) into a ProblemDetails that says what was wrong, instead of an empty 400 or a 500.
+/// Turns a request the framework could not read (malformed JSON, a wrong type, an unknown field or
+/// enum name, a missing body, a query value that is not a number, a body over the size limit) into a
+/// problem document in Builder's words that names the field, instead of the framework's message, an
+/// empty 400 or a 500.
 /// </summary>
-public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+public sealed class BadRequestExceptionHandler(IProblemDetailsService problems, IOptions<JsonOptions> json) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         if (exception is not BadHttpRequestException bad)
             return false;
 
-        var detail = bad.InnerException switch
+        var unreadable = UnreadableRequest.From(bad, json.Value.SerializerOptions);
+        var problem = new HttpValidationProblemDetails
         {
-            JsonException json => $"The request body is not valid JSON for this operation: {json.Message}",
-            { } inner => $"{bad.Message} {inner.Message}",
-            null => bad.Message,
+            Status = unreadable.Status,
+            Title = unreadable.Status switch
+            {
+                StatusCodes.Status413PayloadTooLarge => "Request too large",
+                StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+                _ => "Bad request",
+            },
+            Detail = unreadable.Message,
         };
-        context.Response.StatusCode = bad.StatusCode;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = { Status = bad.StatusCode, Title = bad.StatusCode == 413 ? "Request too large" : "Bad request", Detail = detail },
-            Exception = exception,
-        });
+        if (unreadable.Field is { } field)
+            problem.Errors[field] = [unreadable.Message];
+        context.Response.StatusCode = unreadable.Status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 }

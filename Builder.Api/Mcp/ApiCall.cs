@@ -36,8 +36,8 @@ public sealed class ApiCall(ClaimsPrincipal user, IOptions<JsonOptions> json)
             result = nested.Result;
         return result switch
         {
-            ProblemHttpResult problem => Error(problem.ProblemDetails),
-            ValidationProblem validation => Error(validation.ProblemDetails),
+            ProblemHttpResult problem => Error(ArgumentNames.Translate(problem.ProblemDetails)),
+            ValidationProblem validation => Error(ArgumentNames.Translate(validation.ProblemDetails)),
             IValueHttpResult { Value: var value } => Success(value),
             IStatusCodeHttpResult { StatusCode: >= 400 and var status } =>
                 Error(new ProblemDetails { Status = status, Title = Phrase(status), Detail = Phrase(status) }),

@@ -27,7 +27,7 @@ public static class McpEndpoint
     /// <summary>Tool arguments: camelCase properties and enum names, like the HTTP API's JSON.</summary>
     static readonly JsonSerializerOptions Arguments = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
         TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };
 
@@ -68,6 +68,10 @@ public static class McpEndpoint
     };
 
     /// <summary>Needs a key like every API route: without one the answer is 401 with the same problem body.</summary>
-    public static IEndpointConventionBuilder MapBuilderMcp(this IEndpointRouteBuilder app) =>
-        app.MapMcp(Path).RequireAuthorization().WithTags("MCP").ExcludeFromDescription();
+    public static IEndpointConventionBuilder MapBuilderMcp(this IEndpointRouteBuilder app)
+    {
+        var mcp = app.MapMcp(Path).RequireAuthorization().WithTags("MCP").ExcludeFromDescription();
+        mcp.Add(endpoint => endpoint.RequestDelegate = endpoint.RequestDelegate is { } next ? ToolCallEnvelope.Checked(next) : null);
+        return mcp;
+    }
 }

@@ -41,6 +41,7 @@ public static class ReviewsApi
             validation.Require("comments", request.Comments, 20_000);
         else if (request.Comments is { Length: > 20_000 })
             validation.Add("comments", $"comments is {request.Comments.Length} characters long; the limit is 20000.");
+        validation.Text("comments", request.Comments);
         if (!validation.IsValid)
             return validation.Problem();
 

@@ -40,11 +40,14 @@ public static class TasksApi
     {
         var validation = new Validation();
         var tenantId = http.User.TenantId();
-        if (request.RepositoryId is not { } repositoryId || repositoryId == Guid.Empty)
+        if (request.RepositoryId is not { } repositoryId)
             validation.Add("repositoryId", "repositoryId is required.");
+        else if (repositoryId == Guid.Empty)
+            validation.Add("repositoryId", $"repositoryId {Guid.Empty} is not a valid id.");
         else if (!await db.Repositories.AnyAsync(r => r.Id == repositoryId && r.TenantId == tenantId, cancellationToken))
             validation.Add("repositoryId", $"No repository {repositoryId} is registered in this tenant.");
         validation.Require("title", request.Title, 300);
+        validation.Line("title", request.Title).Text("description", request.Description).Text("plan", request.Plan);
         if (request.Description is { Length: > 20_000 })
             validation.Add("description", $"description is {request.Description.Length} characters long; the limit is 20000.");
         if (request.Plan is { Length: > 50_000 })

@@ -160,7 +160,7 @@ public static class FeatureCommands
             if (cli.Json)
                 cli.Terminal.WriteJson(result);
             else
-                cli.Terminal.Line($"{Markup.Escape(Capitalized(Views.Text(result["action"])))}: {cli.Get(id)} (it was {Views.StatusMarkup((string?)result["statusBefore"])}).");
+                cli.Terminal.Line($"{PlainText.Escape(Capitalized(Views.Text(result["action"])))}: {cli.Get(id)} (it was {Views.StatusMarkup((string?)result["statusBefore"])}).");
             return ExitCodes.Ok;
         });
         return command;

@@ -44,9 +44,9 @@ public static class LoginCommand
             }
 
             cli.Terminal.Line(me is null
-                ? $"Stored {Markup.Escape(settings.Url)} (not verified) in {Markup.Escape(CliConfig.Path)}."
-                : $"Logged in to {Markup.Escape(settings.Url)} as [bold]{Views.E(me["actor"])}[/] in tenant {Views.E(me["tenantName"])} " +
-                  $"(scopes: {Markup.Escape(string.Join(", ", me["scopes"]!.AsArray().Select(Views.Text)))}). Stored in {Markup.Escape(CliConfig.Path)}.");
+                ? $"Stored {PlainText.Escape(settings.Url)} (not verified) in {PlainText.Escape(CliConfig.Path)}."
+                : $"Logged in to {PlainText.Escape(settings.Url)} as [bold]{Views.E(me["actor"])}[/] in tenant {Views.E(me["tenantName"])} " +
+                  $"(scopes: {PlainText.Escape(string.Join(", ", me["scopes"]!.AsArray().Select(Views.Text)))}). Stored in {PlainText.Escape(CliConfig.Path)}.");
             return ExitCodes.Ok;
         });
         return command;

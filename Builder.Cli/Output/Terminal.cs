@@ -47,9 +47,9 @@ public sealed class Terminal
             return;
         }
 
-        Error.MarkupLine($"[red]Error:[/] {Markup.Escape(problem.Message)}");
+        Error.MarkupLine($"[red]Error:[/] {PlainText.Escape(problem.Message)}");
         foreach (var (field, message) in problem.Errors.Where(e => !problem.Message.Contains(e.Message, StringComparison.Ordinal)))
-            Error.MarkupLine($"  [grey]{Markup.Escape(field)}:[/] {Markup.Escape(message)}");
+            Error.MarkupLine($"  [grey]{PlainText.Escape(field)}:[/] {PlainText.Escape(message)}");
     }
 
     public void Fail(string message)
@@ -57,7 +57,7 @@ public sealed class Terminal
         if (Json)
             Console.Error.WriteLine(new JsonObject { ["error"] = message }.ToJsonString(Indented));
         else
-            Error.MarkupLine($"[red]Error:[/] {Markup.Escape(message)}");
+            Error.MarkupLine($"[red]Error:[/] {PlainText.Escape(message)}");
     }
 
     public void Line(string markup) => Out.MarkupLine(markup);

@@ -7,23 +7,23 @@ namespace Builder.Cli.Output;
 /// <summary>How the API's JSON looks to a person: tables and short summaries, every value escaped.</summary>
 public static class Views
 {
-    public static string E(JsonNode? node) => Markup.Escape(Text(node));
+    public static string E(JsonNode? node) => PlainText.Escape(Text(node));
 
     public static string Text(JsonNode? node) => node switch
     {
         null => "",
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
-        _ => node.ToJsonString(),
+        JsonValue v when v.TryGetValue<string>(out var s) => PlainText.Clean(s),
+        _ => PlainText.Clean(node.ToJsonString()),
     };
 
     public static string StatusMarkup(string? status) => status switch
     {
-        "Completed" or "done" or "Healthy" => $"[green]{Markup.Escape(status)}[/]",
-        "Failed" or "RolledBack" or "failed" or "Unhealthy" => $"[red]{Markup.Escape(status)}[/]",
-        "AwaitingApproval" or "awaiting_approval" or "Degraded" => $"[yellow]{Markup.Escape(status)}[/]",
-        "Running" or "running" or "queued" => $"[blue]{Markup.Escape(status)}[/]",
+        "Completed" or "done" or "Healthy" => $"[green]{PlainText.Escape(status)}[/]",
+        "Failed" or "RolledBack" or "failed" or "Unhealthy" => $"[red]{PlainText.Escape(status)}[/]",
+        "AwaitingApproval" or "awaiting_approval" or "Degraded" => $"[yellow]{PlainText.Escape(status)}[/]",
+        "Running" or "running" or "queued" => $"[blue]{PlainText.Escape(status)}[/]",
         null => "",
-        _ => $"[grey]{Markup.Escape(status)}[/]",
+        _ => $"[grey]{PlainText.Escape(status)}[/]",
     };
 
     public static string Duration(JsonNode? milliseconds) =>
@@ -60,7 +60,7 @@ public static class Views
         var table = new Table().Border(TableBorder.Simple).AddColumns("Id", "Title", "Repository", "Status", "Phase", "Progress", "Updated");
         foreach (var f in items)
             table.AddRow(E(f!["id"]), E(f["title"]), E(f["repositoryName"]),
-                StatusMarkup((string?)f["status"]) + ((string?)f["gate"] is { } gate ? $" [yellow]({Markup.Escape(gate)} gate)[/]" : ""),
+                StatusMarkup((string?)f["status"]) + ((string?)f["gate"] is { } gate ? $" [yellow]({PlainText.Escape(gate)} gate)[/]" : ""),
                 E(f["currentPhase"]), $"{E(f["progressPercent"])}%", E(f["updatedAt"]));
         console.Write(table);
         console.MarkupLine($"[grey]Page {E(page["page"])}, {items.Count} of {E(page["total"])}.[/]");
@@ -70,11 +70,11 @@ public static class Views
     {
         console.MarkupLine($"[bold]{E(f["title"])}[/]  [grey]{E(f["id"])}[/]");
         var grid = new Grid().AddColumn(new GridColumn().PadRight(2)).AddColumn();
-        grid.AddRow("[grey]Status[/]", StatusMarkup((string?)f["status"]) + ((string?)f["gate"] is { } gate ? $" at the [yellow]{Markup.Escape(gate)}[/] gate" : ""));
+        grid.AddRow("[grey]Status[/]", StatusMarkup((string?)f["status"]) + ((string?)f["gate"] is { } gate ? $" at the [yellow]{PlainText.Escape(gate)}[/] gate" : ""));
         grid.AddRow("[grey]Repository[/]", $"{E(f["repositoryName"])} → {E(f["targetBranch"])}");
         grid.AddRow("[grey]Approval[/]", E(f["approvalMode"]));
         if ((string?)f["branch"] is { } branch)
-            grid.AddRow("[grey]Branch[/]", $"{Markup.Escape(branch)}{((string?)f["commitSha"] is { } sha ? $" @ {Markup.Escape(sha[..Math.Min(12, sha.Length)])}" : "")}");
+            grid.AddRow("[grey]Branch[/]", $"{PlainText.Escape(branch)}{((string?)f["commitSha"] is { } sha ? $" @ {PlainText.Escape(sha[..Math.Min(12, sha.Length)])}" : "")}");
         grid.AddRow("[grey]Requested[/]", $"by {E(f["requestedBy"])} at {E(f["createdAt"])}");
         grid.AddRow("[grey]Attempt[/]", E(f["attempt"]));
         console.Write(grid);
@@ -96,7 +96,7 @@ public static class Views
         foreach (var e in events)
         {
             var type = (string?)e!["type"];
-            console.MarkupLine($"[grey]{E(e["sequence"]),5} {E(e["timestamp"])}[/] [bold]{Markup.Escape(type ?? "")}[/] {E(e["phase"])}");
+            console.MarkupLine($"[grey]{E(e["sequence"]),5} {E(e["timestamp"])}[/] [bold]{PlainText.Escape(type ?? "")}[/] {E(e["phase"])}");
             if (type == "log")
                 foreach (var line in e["payload"]?["lines"]?.AsArray() ?? [])
                     console.MarkupLine($"      {E(line)}");
@@ -106,7 +106,7 @@ public static class Views
     public static void Task(IAnsiConsole console, JsonNode t)
     {
         console.MarkupLine($"[bold]{E(t["title"])}[/]  [grey]{E(t["id"])}[/]  {StatusMarkup((string?)t["status"])}");
-        console.MarkupLine($"[grey]Scope:[/] {Markup.Escape(string.Join(", ", t["scope"]!.AsArray().Select(Text)))}");
+        console.MarkupLine($"[grey]Scope:[/] {PlainText.Escape(string.Join(", ", t["scope"]!.AsArray().Select(Text)))}");
         if (t["featureId"] is { } feature)
             console.MarkupLine($"[grey]Feature:[/] {E(feature)}");
         var files = t["files"]?.AsArray() ?? [];
@@ -132,7 +132,7 @@ public static class Views
         foreach (var f in d["files"]!.AsArray())
         {
             var failed = f!["checks"]!.AsArray().Where(c => c!["passed"]!.GetValue<bool>() == false).Select(c => $"{Text(c!["rule"])}: {Text(c["reason"])}");
-            table.AddRow(E(f["path"]), E(f["mode"]), f["allowed"]!.GetValue<bool>() ? "[green]allowed[/]" : "[red]refused[/]", Markup.Escape(string.Join("; ", failed)));
+            table.AddRow(E(f["path"]), E(f["mode"]), f["allowed"]!.GetValue<bool>() ? "[green]allowed[/]" : "[red]refused[/]", PlainText.Escape(string.Join("; ", failed)));
         }
 
         console.Write(table);
@@ -145,7 +145,7 @@ public static class Views
         foreach (var line in Text(d["diff"]).Split('\n'))
         {
             var color = line.StartsWith("+++") || line.StartsWith("---") ? "bold" : line.StartsWith('+') ? "green" : line.StartsWith('-') ? "red" : line.StartsWith("@@") ? "cyan" : "default";
-            console.MarkupLine($"[{color}]{Markup.Escape(line)}[/]");
+            console.MarkupLine($"[{color}]{PlainText.Escape(line)}[/]");
         }
 
         if (d["diffTruncated"]?.GetValue<bool>() == true)
@@ -154,13 +154,13 @@ public static class Views
 
     public static void Status(IAnsiConsole console, JsonNode s, Uri url)
     {
-        console.MarkupLine($"Builder at {Markup.Escape(url.ToString())}: {StatusMarkup((string?)s["status"])}");
+        console.MarkupLine($"Builder at {PlainText.Escape(url.ToString())}: {StatusMarkup((string?)s["status"])}");
         var components = new Table().Border(TableBorder.Simple).AddColumns("Component", "Status", "Detail", "Took");
         foreach (var c in s["components"]!.AsArray())
             components.AddRow(E(c!["name"]), StatusMarkup((string?)c["status"]), E(c["description"]), Duration(c["durationMs"]));
         console.Write(components);
         var runs = s["runs"]!.AsObject();
-        console.MarkupLine("[grey]Runs:[/] " + string.Join("  ", runs.Select(r => $"{Markup.Escape(r.Key)} [bold]{E(r.Value)}[/]")));
+        console.MarkupLine("[grey]Runs:[/] " + string.Join("  ", runs.Select(r => $"{PlainText.Escape(r.Key)} [bold]{E(r.Value)}[/]")));
         console.MarkupLine($"[grey]Queue depth:[/] [bold]{E(s["queueDepth"])}[/]");
         var workers = s["workers"]!.AsArray();
         if (workers.Count == 0)

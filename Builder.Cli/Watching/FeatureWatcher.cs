@@ -112,7 +112,7 @@ public static class FeatureWatcher
         };
         if (detail.Length > 50)
             detail = detail[..49] + "…";
-        return $"{mark} {phase.Name,-12} [grey]{Markup.Escape(detail)}[/]";
+        return $"{mark} {phase.Name,-12} [grey]{PlainText.Escape(detail)}[/]";
     }
 
     static async Task ShowLinesAsync(CliContext cli, Guid id, JsonNode feature)
@@ -159,11 +159,11 @@ public static class FeatureWatcher
         {
             case "log":
                 foreach (var line in e["payload"]?["lines"]?.AsArray() ?? [])
-                    console.MarkupLine($"[grey]{Markup.Escape(phase)} |[/] {Views.E(line)}");
+                    console.MarkupLine($"[grey]{PlainText.Escape(phase)} |[/] {Views.E(line)}");
                 break;
             case "approval.requested":
                 var gate = (string?)e["payload"]?["gate"] ?? "a";
-                console.MarkupLine($"[yellow]Waiting at the {Markup.Escape(gate)} gate:[/] decide with builder feature approve (or reject, revise) {id}");
+                console.MarkupLine($"[yellow]Waiting at the {PlainText.Escape(gate)} gate:[/] decide with builder feature approve (or reject, revise) {id}");
                 break;
             case "revision.requested":
                 console.MarkupLine($"[yellow]Revision requested:[/] {Views.E(e["payload"]?["notes"])}");
@@ -180,7 +180,7 @@ public static class FeatureWatcher
         if (status == "Completed")
         {
             console.MarkupLine($"{Views.StatusMarkup(status)}: branch [bold]{Views.E(feature["branch"])}[/]" +
-                               ((string?)feature["commitSha"] is { } sha ? $" @ {Markup.Escape(sha[..Math.Min(12, sha.Length)])}" : ""));
+                               ((string?)feature["commitSha"] is { } sha ? $" @ {PlainText.Escape(sha[..Math.Min(12, sha.Length)])}" : ""));
             return;
         }
 

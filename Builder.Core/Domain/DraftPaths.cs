@@ -14,6 +14,8 @@ public static class DraftPaths
             return "the path is empty";
         if (path.Contains('\0'))
             return "the path contains a NUL character";
+        if (path.Any(c => char.IsControl(c) || c is >= '\u202a' and <= '\u202e' or >= '\u2066' and <= '\u2069'))
+            return "the path contains a control or bidirectional override character";
         if (path.Contains('\\'))
             return "the path contains '\\'; use '/' as the separator";
         if (path.StartsWith('/') || path.StartsWith('~') || (path.Length > 1 && path[1] == ':'))
