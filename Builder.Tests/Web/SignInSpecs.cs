@@ -53,7 +53,9 @@ public sealed class SignInSpecs
         header.WaitForAssertion(() => header.Find(".tenant").TextContent.ShouldContain(FakeBuilderApi.TenantName), WebHarness.Patience);
         header.Find(".key-name").TextContent.ShouldContain(FakeBuilderApi.KeyName);
         services.GetRequiredService<ApiSession>().Me!.TenantName.ShouldBe(FakeBuilderApi.TenantName);
-        web.Api.Requests.ShouldContain(r => r.Path == "/api/board" && r.Authorization == $"Bearer {FakeBuilderApi.Key}");
+        // The board asks for its first page once it has rendered: wait for the request, not for a moment.
+        home.WaitForAssertion(() => web.Api.Requests.ShouldContain(r => r.Path == "/api/board" && r.Authorization == $"Bearer {FakeBuilderApi.Key}"),
+            WebHarness.Patience);
     }
 
     [Fact]
