@@ -1,3 +1,4 @@
+using Builder.Api.Audit;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Builder.Api.Apis;
@@ -83,6 +84,8 @@ public static class Extensions
         api.MapReviewsApi();
         api.MapLiveProgress();
         api.MapStatusApi();
+        api.MapArchiveApi();
+        api.MapAuditApi();
         api.MapBuilderMcp();
         return app;
     }

@@ -1,3 +1,4 @@
+using Builder.Api.Audit;
 using System.Text.RegularExpressions;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
@@ -44,6 +45,7 @@ public static partial class AgentsApi
         var apiKey = new ApiKey { TenantId = tenantId, AgentId = agent.Id, Name = $"{name}@{version}", Prefix = prefix, Hash = hash, Scopes = string.Join(' ', scopes) };
         db.Agents.Add(agent);
         db.ApiKeys.Add(apiKey);
+        AuditLog.Add(db, http.User, "agent.registered", $"agent/{agent.Id}", new { name, version, keyId = apiKey.Id });
         try
         {
             await db.SaveChangesAsync(cancellationToken);

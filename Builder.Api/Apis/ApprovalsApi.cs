@@ -1,3 +1,4 @@
+using Builder.Api.Audit;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
 using Builder.Core.Contracts;
@@ -75,6 +76,7 @@ public static class ApprovalsApi
         await events.AppendAsync(id, state.TenantId, EventTypes.CancellationRequested, $"{EventTypes.CancellationRequested}:{Guid.NewGuid():N}",
             new { by = http.User.Actor(), reason = request?.Reason }, state.Phase, cancellationToken: cancellationToken);
         await publisher.Publish(new FeatureCancellationRequested(id, http.User.Actor(), request?.Reason), cancellationToken);
+        await AuditLog.RecordAsync(db, http.User, "feature.cancelled", $"feature/{id}", new { reason = request?.Reason }, cancellationToken);
         return TypedResults.Accepted($"/api/features/{id}", new ActionAccepted(id, "cancellation requested", FeatureStatus.Of(state.CurrentState)));
     }
 
@@ -88,6 +90,7 @@ public static class ApprovalsApi
             return Conflict($"The feature is {FeatureStatus.Of(state?.CurrentState)}; only a run that has ended can be retried.");
 
         await publisher.Publish(new FeatureRetryRequested(id, http.User.Actor()), cancellationToken);
+        await AuditLog.RecordAsync(db, http.User, "feature.retried", $"feature/{id}", null, cancellationToken);
         return TypedResults.Accepted($"/api/features/{id}", new ActionAccepted(id, "retry requested", FeatureStatus.Of(state.CurrentState)));
     }
 
@@ -104,6 +107,7 @@ public static class ApprovalsApi
         }
 
         await act(state);
+        await AuditLog.RecordAsync(db, http.User, $"feature.{action}", $"feature/{id}", new { gate = state.Gate }, cancellationToken);
         return TypedResults.Accepted($"/api/features/{id}", new ActionAccepted(id, action, FeatureStatus.AwaitingApproval));
     }
 

@@ -17,12 +17,13 @@ public sealed class FeatureRow
 /// <summary>The tenant's features as the list endpoints read them, and the status filter they share.</summary>
 public static class FeatureQueries
 {
-    public static IQueryable<FeatureRow> ForTenant(BuilderDbContext db, Guid tenantId) =>
+    /// <param name="archived">The archived runs instead of the others (lists, the board and the inbox show the others).</param>
+    public static IQueryable<FeatureRow> ForTenant(BuilderDbContext db, Guid tenantId, bool archived = false) =>
         from f in db.Features.AsNoTracking()
         join r in db.Repositories.AsNoTracking() on f.RepositoryId equals r.Id
         join s in db.FeatureStates.AsNoTracking() on f.Id equals s.CorrelationId into states
         from s in states.DefaultIfEmpty()
-        where f.TenantId == tenantId
+        where f.TenantId == tenantId && (archived ? f.ArchivedAt != null : f.ArchivedAt == null)
         select new FeatureRow { Feature = f, RepositoryName = r.Name, State = s };
 
     /// <summary>The public status a filter names (any case), or null; an unknown one is added to <paramref name="validation"/>.</summary>

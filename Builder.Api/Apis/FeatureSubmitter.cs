@@ -1,3 +1,4 @@
+using Builder.Api.Audit;
 using System.Security.Claims;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
@@ -37,7 +38,7 @@ public sealed class FeatureSubmitter(
         Repository? repository = null;
         if (request.RepositoryId is { } repositoryId && repositoryId != Guid.Empty && validation.Errors("repositoryId") == 0)
         {
-            repository = await db.Repositories.AsNoTracking().FirstOrDefaultAsync(r => r.Id == repositoryId && r.TenantId == tenantId, cancellationToken);
+            repository = await db.Repositories.AsNoTracking().FirstOrDefaultAsync(r => r.Id == repositoryId && r.TenantId == tenantId && r.RemovedAt == null, cancellationToken);
             if (repository is null)
                 validation.Add("repositoryId", $"No repository {repositoryId} is registered in this tenant.");
         }
@@ -82,6 +83,7 @@ public sealed class FeatureSubmitter(
             RequestHash = request.RequestHash,
         };
         db.Features.Add(feature);
+        AuditLog.Add(db, caller, "feature.submitted", $"feature/{feature.Id}", new { repositoryId = feature.RepositoryId, title = feature.Title });
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -17,6 +17,11 @@ public sealed record FeatureDetail(
 {
     /// <summary>Passed, failed and skipped counts and the test-integrity verdict of the last verification.</summary>
     public TestSummaryView? Tests { get; init; }
+
+    /// <summary>When an admin archived the run (it is then off the board and the inbox), and who.</summary>
+    public DateTime? ArchivedAt { get; init; }
+
+    public string? ArchivedBy { get; init; }
 }
 
 public sealed record PhaseView(string Name, string Status, DateTime? StartedAt, DateTime? EndedAt, long? DurationMs, string? Reason);

@@ -67,7 +67,7 @@ public static class FeaturesApi
     }
 
     public static async Task<Results<Ok<PagedResult<FeatureSummary>>, ValidationProblem>> ListFeatures(
-        HttpContext http, BuilderDbContext db, string? status, Guid? repositoryId, int? page, int? pageSize, CancellationToken cancellationToken)
+        HttpContext http, BuilderDbContext db, string? status, Guid? repositoryId, int? page, int? pageSize, bool? archived, CancellationToken cancellationToken)
     {
         var validation = new Validation();
         var matched = FeatureQueries.MatchStatus(status, validation);
@@ -79,7 +79,7 @@ public static class FeaturesApi
             return validation.Problem();
 
         var tenantId = http.User.TenantId();
-        var query = FeatureQueries.ForTenant(db, tenantId);
+        var query = FeatureQueries.ForTenant(db, tenantId, archived: archived == true);
         if (repositoryId is not null)
             query = query.Where(x => x.Feature.RepositoryId == repositoryId);
         if (matched is not null)
@@ -109,7 +109,10 @@ public static class FeaturesApi
             .OrderBy(e => e.Sequence).ToListAsync(cancellationToken);
         var testResults = await db.Artifacts.AsNoTracking().Where(a => a.FeatureId == id && a.Name == ArtifactNames.TestResults)
             .Select(a => a.Content).FirstOrDefaultAsync(cancellationToken);
-        return TypedResults.Ok(FeatureViews.Detail(feature, repositoryName, state, phaseEvents) with { Tests = TestResultsApi.Summary(testResults) });
+        return TypedResults.Ok(FeatureViews.Detail(feature, repositoryName, state, phaseEvents) with
+        {
+            Tests = TestResultsApi.Summary(testResults), ArchivedAt = feature.ArchivedAt, ArchivedBy = feature.ArchivedBy,
+        });
     }
 
     public static async Task<Results<Ok<IReadOnlyList<FeatureEventView>>, ProblemHttpResult, ValidationProblem>> GetEvents(

@@ -1,3 +1,4 @@
+using Builder.Api.Audit;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
 using Builder.Core.Domain;
@@ -54,6 +55,7 @@ public static class KeysApi
         var (key, prefix, hash) = ApiKeyGenerator.Create();
         var apiKey = new ApiKey { TenantId = tenantId, AgentId = agent?.Id, Name = request.Name!.Trim(), Prefix = prefix, Hash = hash, Scopes = string.Join(' ', scopes) };
         db.ApiKeys.Add(apiKey);
+        AuditLog.Add(db, http.User, "key.created", $"key/{apiKey.Id}", new { name = apiKey.Name, scopes, agentId = agent?.Id });
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/keys/{apiKey.Id}", new KeyCreated(KeyView.From(apiKey, agent), key));
     }
@@ -71,6 +73,7 @@ public static class KeysApi
             if (key.HasScope(ApiScopes.Admin) && !others.Any(k => k.HasScope(ApiScopes.Admin)))
                 return Problems.Conflict("Last admin key", "This is the tenant's last admin key; create another admin key before revoking it.");
             key.RevokedAt = DateTime.UtcNow;
+            AuditLog.Add(db, http.User, "key.revoked", $"key/{key.Id}", new { name = key.Name });
             await db.SaveChangesAsync(cancellationToken);
         }
 

@@ -1,3 +1,4 @@
+using Builder.Api.Audit;
 using System.Text.Json;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
@@ -101,6 +102,7 @@ public static class LlmApi
         budget.MaxCostMicros = request.MaxCost is { } cost ? Money.ToMicros(cost) : current.MaxCost is { } old ? Money.ToMicros(old) : null;
         budget.UpdatedBy = http.User.Actor();
         budget.UpdatedAt = DateTime.UtcNow;
+        AuditLog.Add(db, http.User, "feature.budget_raised", $"feature/{id}", new { budget.MaxTokens, maxCost = request.MaxCost });
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(new BudgetView(budget.MaxTokens, budget.MaxCostMicros is { } micros ? Money.FromMicros(micros) : null));
     }

@@ -1,3 +1,4 @@
+using Builder.Api.Audit;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
 using Builder.Core.Domain;
@@ -39,7 +40,7 @@ public static class RepositoriesApi
             return validation.Problem();
 
         var tenantId = http.User.TenantId();
-        if (await db.Repositories.AnyAsync(r => r.TenantId == tenantId && r.Name == request.Name, cancellationToken))
+        if (await db.Repositories.AnyAsync(r => r.TenantId == tenantId && r.RemovedAt == null && r.Name == request.Name, cancellationToken))
             return Problems.Conflict("Repository exists", $"A repository named '{request.Name}' is already registered.");
 
         // Reading the remote proves the URL and credentials work, and finds or checks the default branch.
@@ -69,6 +70,7 @@ public static class RepositoriesApi
             Settings = request.Settings?.ApplyTo(new RepositorySettings()) ?? new RepositorySettings(),
         };
         db.Repositories.Add(repository);
+        AuditLog.Add(db, http.User, "repository.registered", $"repository/{repository.Id}", new { name = repository.Name });
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/repositories/{repository.Id}", RepositoryResponse.From(repository));
     }
@@ -76,7 +78,7 @@ public static class RepositoriesApi
     public static async Task<Ok<IReadOnlyList<RepositoryResponse>>> ListRepositories(HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
-        var repositories = await db.Repositories.AsNoTracking().Where(r => r.TenantId == tenantId).OrderBy(r => r.Name).ToListAsync(cancellationToken);
+        var repositories = await db.Repositories.AsNoTracking().Where(r => r.TenantId == tenantId && r.RemovedAt == null).OrderBy(r => r.Name).ToListAsync(cancellationToken);
         return TypedResults.Ok<IReadOnlyList<RepositoryResponse>>(repositories.Select(RepositoryResponse.From).ToList());
     }
 
@@ -84,7 +86,7 @@ public static class RepositoriesApi
         Guid id, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
-        var repository = await db.Repositories.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.TenantId == tenantId, cancellationToken);
+        var repository = await db.Repositories.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.TenantId == tenantId && r.RemovedAt == null, cancellationToken);
         return repository is null
             ? Problems.NotFound($"No repository {id}.")
             : TypedResults.Ok(RepositoryResponse.From(repository));

@@ -1,3 +1,4 @@
+using Builder.Api.Audit;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
 using Builder.Core.Domain;
@@ -39,7 +40,7 @@ public static class RepositorySettingsApi
             return validation.Problem();
 
         var tenantId = http.User.TenantId();
-        var repository = await db.Repositories.FirstOrDefaultAsync(r => r.Id == id && r.TenantId == tenantId, cancellationToken);
+        var repository = await db.Repositories.FirstOrDefaultAsync(r => r.Id == id && r.TenantId == tenantId && r.RemovedAt == null, cancellationToken);
         if (repository is null)
             return Problems.NotFound($"No repository {id}.");
 
@@ -63,6 +64,8 @@ public static class RepositorySettingsApi
         if (request.Settings is { } settings)
             repository.Settings = settings.ApplyTo(repository.Settings);
 
+        AuditLog.Add(db, http.User, "repository.updated", $"repository/{id}",
+            new { defaultBranch = request.DefaultBranch is not null, settings = request.Settings is not null });
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(RepositoryResponse.From(repository));
     }
@@ -77,7 +80,7 @@ public static class RepositorySettingsApi
             return validation.Problem();
 
         var tenantId = http.User.TenantId();
-        var repository = await db.Repositories.FirstOrDefaultAsync(r => r.Id == id && r.TenantId == tenantId, cancellationToken);
+        var repository = await db.Repositories.FirstOrDefaultAsync(r => r.Id == id && r.TenantId == tenantId && r.RemovedAt == null, cancellationToken);
         if (repository is null)
             return Problems.NotFound($"No repository {id}.");
 
@@ -92,6 +95,7 @@ public static class RepositorySettingsApi
         }
 
         repository.ProtectedToken = protector.Protect(request.Token.Trim());
+        AuditLog.Add(db, http.User, "repository.credentials_replaced", $"repository/{id}");
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
     }
@@ -100,10 +104,11 @@ public static class RepositorySettingsApi
         Guid id, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
-        var repository = await db.Repositories.FirstOrDefaultAsync(r => r.Id == id && r.TenantId == tenantId, cancellationToken);
+        var repository = await db.Repositories.FirstOrDefaultAsync(r => r.Id == id && r.TenantId == tenantId && r.RemovedAt == null, cancellationToken);
         if (repository is null)
             return Problems.NotFound($"No repository {id}.");
         repository.ProtectedToken = null;
+        AuditLog.Add(db, http.User, "repository.credentials_removed", $"repository/{id}");
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
     }
@@ -114,7 +119,7 @@ public static class RepositorySettingsApi
         if (limit is < 1 or > 200)
             return new Validation().Add("limit", "limit must be between 1 and 200.").Problem();
         var tenantId = http.User.TenantId();
-        var repository = await db.Repositories.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.TenantId == tenantId, cancellationToken);
+        var repository = await db.Repositories.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.TenantId == tenantId && r.RemovedAt == null, cancellationToken);
         if (repository is null)
             return Problems.NotFound($"No repository {id}.");
 

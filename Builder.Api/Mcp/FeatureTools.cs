@@ -76,7 +76,7 @@ public sealed class FeatureTools(BuilderDbContext db, FeatureSubmitter submitter
         [Description("Runs per page, 1 to 200 (default 50).")] int? page_size = null,
         CancellationToken cancellationToken = default) =>
         new ApiCall(user, json).RunAsync([ApiScopes.FeaturesRead],
-            http => FeaturesApi.ListFeatures(http, db, status is null ? null : StatusName(status.Value), repository_id, page, page_size, cancellationToken));
+            http => FeaturesApi.ListFeatures(http, db, status is null ? null : StatusName(status.Value), repository_id, page, page_size, archived: null, cancellationToken));
 
     [McpServerTool(Name = "get_feature_events", Title = "Get a run's events", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [Description("Returns a run's events in order, after a sequence number: a JSON array of {sequence, type, phase, timestamp, payload, producer}. " +

@@ -44,7 +44,7 @@ public static class TasksApi
             validation.Add("repositoryId", "repositoryId is required.");
         else if (repositoryId == Guid.Empty)
             validation.Add("repositoryId", $"repositoryId {Guid.Empty} is not a valid id.");
-        else if (!await db.Repositories.AnyAsync(r => r.Id == repositoryId && r.TenantId == tenantId, cancellationToken))
+        else if (!await db.Repositories.AnyAsync(r => r.Id == repositoryId && r.TenantId == tenantId && r.RemovedAt == null, cancellationToken))
             validation.Add("repositoryId", $"No repository {repositoryId} is registered in this tenant.");
         validation.Require("title", request.Title, 300);
         validation.Line("title", request.Title).Text("description", request.Description).Text("plan", request.Plan);

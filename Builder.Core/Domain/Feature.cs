@@ -36,6 +36,11 @@ public sealed class Feature
     public string? RequestHash { get; set; }
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
 
+    /// <summary>Set when an admin archived the ended run: it leaves the board and the inbox; its events and artifacts stay.</summary>
+    public DateTime? ArchivedAt { get; set; }
+
+    public string? ArchivedBy { get; set; }
+
     /// <summary>The branch Builder pushes to: <c>builder/&lt;short id&gt;-&lt;slug&gt;</c>.</summary>
     public string BranchName(string prefix) => $"{prefix}{ShortId}-{Slug.From(Title)}";
 

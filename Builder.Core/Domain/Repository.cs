@@ -17,6 +17,9 @@ public sealed class Repository
 
     public RepositorySettings Settings { get; set; } = new();
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
+
+    /// <summary>Set when an admin removed it: gone from lists and lookups, its runs archived; its history stays.</summary>
+    public DateTime? RemovedAt { get; set; }
 }
 
 /// <summary>Per-repository overrides of what detection finds.</summary>

@@ -39,6 +39,8 @@ public static class EventTypes
     public const string CancellationRequested = "cancellation.requested";
     public const string FeatureCancelled = "feature.cancelled";
     public const string FeatureCompleted = "feature.completed";
+    public const string FeatureArchived = "feature.archived";
+    public const string FeatureUnarchived = "feature.unarchived";
     public const string FeatureFailed = "feature.failed";
     public const string FeatureResumed = "feature.resumed";
     public const string RetryRequested = "retry.requested";

@@ -22,6 +22,7 @@ public class BuilderDbContext(DbContextOptions options) : DbContext(options), ID
     public DbSet<FeatureEvent> FeatureEvents => Set<FeatureEvent>();
     public DbSet<Artifact> Artifacts => Set<Artifact>();
     public DbSet<BaseTestRun> BaseTestRuns => Set<BaseTestRun>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<BuilderTask> Tasks => Set<BuilderTask>();
     public DbSet<Review> Reviews => Set<Review>();
@@ -60,7 +61,8 @@ public class BuilderDbContext(DbContextOptions options) : DbContext(options), ID
         model.Entity<Repository>(e =>
         {
             e.ToTable("repositories");
-            e.HasIndex(x => new { x.TenantId, x.Name }).IsUnique();
+            // A removed repository's name can be registered again.
+            e.HasIndex(x => new { x.TenantId, x.Name }).IsUnique().HasFilter("\"RemovedAt\" IS NULL");
             e.Property(x => x.Name).HasMaxLength(200);
             e.Property(x => x.Url).HasMaxLength(2000);
             e.Property(x => x.DefaultBranch).HasMaxLength(250);
@@ -107,6 +109,15 @@ public class BuilderDbContext(DbContextOptions options) : DbContext(options), ID
             e.HasIndex(x => new { x.FeatureId, x.Name }).IsUnique();
             e.Property(x => x.Name).HasMaxLength(200);
             e.Property(x => x.ContentType).HasMaxLength(100);
+        });
+
+        model.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("audit_entries");
+            e.HasIndex(x => new { x.TenantId, x.At });
+            e.Property(x => x.Actor).HasMaxLength(300);
+            e.Property(x => x.Action).HasMaxLength(100);
+            e.Property(x => x.Target).HasMaxLength(200);
         });
 
         model.Entity<BaseTestRun>(e =>
