@@ -1,7 +1,6 @@
-using Builder.Api.Audit;
+using Builder.Api.Status.Dashboard;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Builder.Api.Apis;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
 using Builder.Api.Mcp;

@@ -5,7 +5,7 @@ using Builder.Worker.Agent;
 using Builder.Worker.Execution;
 using Builder.Worker.Phases;
 using Builder.Worker.Sandbox;
-using Builder.Worker.Hosting;
+using Builder.Worker.PullRequests;
 using Builder.Worker.Phases.Build;
 using Builder.Worker.Phases.Deliver;
 using Builder.Worker.Phases.Deploy;

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Security.Claims;
-using Builder.Api.Apis;
 using Builder.Core.Domain;
 using Builder.Core.Events;
 using Builder.Core.Persistence;

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Security.Claims;
-using Builder.Api.Apis;
 using Builder.Api.Tasks;
 using Builder.Core;
 using Builder.Core.Domain;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Builder.Api.Apis;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
 using Builder.Core.Contracts;

@@ -1,4 +1,3 @@
-using Builder.Api.Apis;
 using Builder.Core.Events;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;

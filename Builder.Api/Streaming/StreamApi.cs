@@ -1,7 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using Builder.Api.Apis;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
 using Builder.Core.Domain;

@@ -1,4 +1,3 @@
-using Builder.Api.Apis;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
 using Builder.Core;

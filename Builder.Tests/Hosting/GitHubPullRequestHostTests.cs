@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Builder.Tests.Hosting.Fakes;
-using Builder.Worker.Hosting;
+using Builder.Worker.PullRequests;
 
 namespace Builder.Tests.Hosting;
 

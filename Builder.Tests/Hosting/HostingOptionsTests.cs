@@ -1,4 +1,4 @@
-using Builder.Worker.Hosting;
+using Builder.Worker.PullRequests;
 using Microsoft.Extensions.Options;
 
 namespace Builder.Tests.Hosting;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Builder.Worker.Hosting;
+using Builder.Worker.PullRequests;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

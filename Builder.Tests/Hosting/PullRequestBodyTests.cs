@@ -1,4 +1,4 @@
-using Builder.Worker.Hosting;
+using Builder.Worker.PullRequests;
 
 namespace Builder.Tests.Hosting;
 

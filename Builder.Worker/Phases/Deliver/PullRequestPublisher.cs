@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Builder.Core.Artifacts;
 using Builder.Core.Events;
-using Builder.Worker.Hosting;
+using Builder.Worker.PullRequests;
 using Builder.Worker.Phases.Plan;
 using Builder.Worker.Pipeline;
 using Builder.Worker.Verification;

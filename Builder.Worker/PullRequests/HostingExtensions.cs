@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Builder.Worker.PullRequests;
+
+public static class HostingExtensions
+{
+    /// <summary>The GitHub and GitLab clients, their options from "Builder:Hosting" (validated at start) and the resolver.</summary>
+    public static IHostApplicationBuilder AddPullRequestHosts(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddPullRequestHosts(builder.Configuration);
+        return builder;
+    }
+
+    /// <inheritdoc cref="AddPullRequestHosts(IHostApplicationBuilder)"/>
+    public static IServiceCollection AddPullRequestHosts(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(s => s.ServiceType == typeof(PullRequestHostResolver)))
+            return services;
+
+        services.AddOptions<HostingOptions>()
+            .Bind(configuration.GetSection(HostingOptions.Section))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>());
+        services.AddSingleton<HostingHttp>();
+        services.AddSingleton<IPullRequestHost, GitHubPullRequestHost>();
+        services.AddSingleton<IPullRequestHost, GitLabMergeRequestHost>();
+        services.AddSingleton<PullRequestHostResolver>();
+        return services;
+    }
+}
