@@ -13,7 +13,7 @@ public static class SystemStatusReader
     public static readonly TimeSpan WorkerWindow = TimeSpan.FromMinutes(10);
 
     static readonly string[] RunningStates = [.. FeatureStatus.StatesOf(FeatureStatus.Running)];
-    static readonly string[] TerminalStates = ["Completed", "Failed", "Cancelled", "Rejected", "RolledBack"];
+    static readonly string[] TerminalStates = [.. Builder.Core.Contracts.RunVocabulary.TerminalStatuses];
 
     public static async Task<SystemStatus> ReadAsync(Guid tenantId, BuilderDbContext db, HealthCheckService health, CancellationToken cancellationToken)
     {

@@ -21,7 +21,7 @@ public static class TelemetryInsightsReader
         EventTypes.PhaseCompleted, EventTypes.PhaseFailed, LlmCall,
     ];
 
-    static readonly string[] TerminalStates = ["Completed", "Failed", "Cancelled", "Rejected", "RolledBack"];
+    static readonly string[] TerminalStates = [.. Builder.Core.Contracts.RunVocabulary.TerminalStatuses];
 
     public static async Task<TelemetryInsights> ReadAsync(Guid tenantId, double hours, BuilderDbContext db, CancellationToken cancellationToken)
     {

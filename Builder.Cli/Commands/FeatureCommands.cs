@@ -1,3 +1,4 @@
+using Builder.Core.Contracts;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Builder.Cli.Drafts;
@@ -79,7 +80,7 @@ public static class FeatureCommands
     static Command List()
     {
         var status = new Option<string?>("--status") { Description = "Only runs with this status." }
-            .AcceptOnlyFromAmong("Requested", "Running", "AwaitingApproval", "Completed", "Failed", "Cancelled", "Rejected", "RolledBack");
+            .AcceptOnlyFromAmong([.. RunVocabulary.Statuses]);
         var repository = Arguments.Repository(required: false);
         var page = new Option<int?>("--page") { Description = "Page number, from 1." };
         var size = new Option<int?>("--page-size") { Description = "Runs per page, 1 to 200 (default 50)." };

@@ -1,3 +1,4 @@
+using Builder.Core.Contracts;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Builder.Cli.Api;
@@ -37,7 +38,7 @@ public static class FeatureWatcher
         return (string?)feature["status"] == "Completed" ? ExitCodes.Ok : ExitCodes.NotCompleted;
     }
 
-    static bool IsEnded(JsonNode feature) => (string?)feature["status"] is "Completed" or "Failed" or "Cancelled" or "Rejected" or "RolledBack";
+    static bool IsEnded(JsonNode feature) => RunVocabulary.IsTerminal((string?)feature["status"]);
 
     static async Task ShowProgressAsync(CliContext cli, Guid id, JsonNode feature)
     {

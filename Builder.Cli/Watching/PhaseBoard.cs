@@ -1,3 +1,4 @@
+using Builder.Core.Contracts;
 using System.Text.Json.Nodes;
 
 namespace Builder.Cli.Watching;
@@ -19,7 +20,7 @@ public sealed class PhaseState(string name)
 /// </summary>
 public sealed class PhaseBoard
 {
-    public static readonly string[] Names = ["plan", "generate", "build", "verify", "deliver", "deploy", "healthcheck"];
+    public static readonly string[] Names = [.. RunVocabulary.PhaseNames];
 
     public static readonly string[] TerminalEvents = ["feature.completed", "feature.failed", "feature.cancelled", "feature.rejected"];
 

@@ -12,9 +12,10 @@ public static class FeatureStatus
     public const string Rejected = "Rejected";
     public const string RolledBack = "RolledBack";
 
-    public static readonly IReadOnlyList<string> All = [Requested, Running, AwaitingApproval, Completed, Failed, Cancelled, Rejected, RolledBack];
+    public static IReadOnlyList<string> All => Contracts.RunVocabulary.Statuses;
 
-    static readonly string[] TerminalStates = ["Completed", "Failed", "Cancelled", "Rejected", "RolledBack"];
+    /// <summary>Terminal saga states carry the name of their public status.</summary>
+    static IReadOnlyList<string> TerminalStates => Contracts.RunVocabulary.TerminalStatuses;
     static readonly string[] GateStates = ["AwaitingPlanApproval", "AwaitingReleaseApproval", "AwaitingBudgetApproval"];
 
     public static bool IsTerminal(string? state) => state is not null && TerminalStates.Contains(state);

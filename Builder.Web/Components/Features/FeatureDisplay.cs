@@ -1,3 +1,4 @@
+using Builder.Core.Contracts;
 using System.Globalization;
 using Builder.Web.Services;
 
@@ -47,7 +48,7 @@ public static class FeatureDisplay
     public static string ReadableUtc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 
     /// <summary>The seven phases in pipeline order, as the API names them.</summary>
-    public static readonly IReadOnlyList<string> PhaseNames = ["plan", "generate", "build", "verify", "deliver", "deploy", "healthcheck"];
+    public static readonly IReadOnlyList<string> PhaseNames = RunVocabulary.PhaseNames;
 
     /// <summary>How a phase's state reads; the API's names are lower case with underscores.</summary>
     public static string PhaseState(string status) => status switch
