@@ -113,7 +113,7 @@ public static class ApprovalsApi
     static async Task<(bool Found, FeatureState? State)> LoadAsync(Guid id, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
-        if (!await db.Features.AnyAsync(f => f.Id == id && f.TenantId == tenantId, cancellationToken))
+        if (!await db.Features.OfTenant(tenantId, id).AnyAsync(cancellationToken))
             return (false, null);
         return (true, await db.FeatureStates.AsNoTracking().FirstOrDefaultAsync(s => s.CorrelationId == id, cancellationToken));
     }

@@ -36,7 +36,7 @@ public static class ArchiveApi
             return validation.Problem();
 
         var tenantId = http.User.TenantId();
-        var feature = await db.Features.FirstOrDefaultAsync(f => f.Id == id && f.TenantId == tenantId, cancellationToken);
+        var feature = await db.Features.OfTenant(tenantId, id).FirstOrDefaultAsync(cancellationToken);
         if (feature is null)
             return FeaturesApi.NotFound(id);
         var state = await db.FeatureStates.AsNoTracking().FirstOrDefaultAsync(s => s.CorrelationId == id, cancellationToken);
@@ -61,7 +61,7 @@ public static class ArchiveApi
         Guid id, HttpContext http, BuilderDbContext db, FeatureEventLog events, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
-        var feature = await db.Features.FirstOrDefaultAsync(f => f.Id == id && f.TenantId == tenantId, cancellationToken);
+        var feature = await db.Features.OfTenant(tenantId, id).FirstOrDefaultAsync(cancellationToken);
         if (feature is null)
             return FeaturesApi.NotFound(id);
         if (!await db.Repositories.AnyAsync(r => r.Id == feature.RepositoryId && r.RemovedAt == null, cancellationToken))
@@ -83,7 +83,7 @@ public static class ArchiveApi
         Guid id, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
-        var repository = await db.Repositories.FirstOrDefaultAsync(r => r.Id == id && r.TenantId == tenantId && r.RemovedAt == null, cancellationToken);
+        var repository = await db.Repositories.OfTenant(tenantId, id).FirstOrDefaultAsync(cancellationToken);
         if (repository is null)
             return Problems.NotFound($"No repository {id}.");
 

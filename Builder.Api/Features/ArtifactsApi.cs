@@ -23,7 +23,7 @@ public static class ArtifactsApi
         Guid id, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
-        if (!await db.Features.AnyAsync(f => f.Id == id && f.TenantId == tenantId, cancellationToken))
+        if (!await db.Features.OfTenant(tenantId, id).AnyAsync(cancellationToken))
             return FeaturesApi.NotFound(id);
 
         var artifacts = await db.Artifacts.AsNoTracking().Where(a => a.FeatureId == id).OrderBy(a => a.Name)

@@ -98,7 +98,7 @@ public static class FeaturesApi
         Guid id, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
-        var feature = await db.Features.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id && f.TenantId == tenantId, cancellationToken);
+        var feature = await db.Features.AsNoTracking().OfTenant(tenantId, id).FirstOrDefaultAsync(cancellationToken);
         if (feature is null)
             return NotFound(id);
 
@@ -121,7 +121,7 @@ public static class FeaturesApi
         if (after is < 0 || limit is < 1 or > 5000)
             return new Validation().Add("after", "after must be 0 or more, and limit between 1 and 5000.").Problem();
         var tenantId = http.User.TenantId();
-        if (!await db.Features.AnyAsync(f => f.Id == id && f.TenantId == tenantId, cancellationToken))
+        if (!await db.Features.OfTenant(tenantId, id).AnyAsync(cancellationToken))
             return NotFound(id);
 
         var page = await events.ReadAsync(id, after ?? 0, limit ?? 1000, cancellationToken);

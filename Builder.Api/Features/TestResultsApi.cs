@@ -20,7 +20,7 @@ public static class TestResultsApi
     public static async Task<Results<Ok<JsonElement>, ProblemHttpResult>> GetTests(Guid id, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
-        if (!await db.Features.AnyAsync(f => f.Id == id && f.TenantId == tenantId, cancellationToken))
+        if (!await db.Features.OfTenant(tenantId, id).AnyAsync(cancellationToken))
             return FeaturesApi.NotFound(id);
 
         var stored = await db.Artifacts.AsNoTracking()

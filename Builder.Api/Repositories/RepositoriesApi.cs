@@ -85,7 +85,7 @@ public static class RepositoriesApi
         Guid id, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
-        var repository = await db.Repositories.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.TenantId == tenantId && r.RemovedAt == null, cancellationToken);
+        var repository = await db.Repositories.AsNoTracking().OfTenant(tenantId, id).FirstOrDefaultAsync(cancellationToken);
         return repository is null
             ? Problems.NotFound($"No repository {id}.")
             : TypedResults.Ok(RepositoryResponse.From(repository));

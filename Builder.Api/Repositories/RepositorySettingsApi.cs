@@ -39,7 +39,7 @@ public static class RepositorySettingsApi
             return validation.Problem();
 
         var tenantId = http.User.TenantId();
-        var repository = await db.Repositories.FirstOrDefaultAsync(r => r.Id == id && r.TenantId == tenantId && r.RemovedAt == null, cancellationToken);
+        var repository = await db.Repositories.OfTenant(tenantId, id).FirstOrDefaultAsync(cancellationToken);
         if (repository is null)
             return Problems.NotFound($"No repository {id}.");
 
@@ -79,7 +79,7 @@ public static class RepositorySettingsApi
             return validation.Problem();
 
         var tenantId = http.User.TenantId();
-        var repository = await db.Repositories.FirstOrDefaultAsync(r => r.Id == id && r.TenantId == tenantId && r.RemovedAt == null, cancellationToken);
+        var repository = await db.Repositories.OfTenant(tenantId, id).FirstOrDefaultAsync(cancellationToken);
         if (repository is null)
             return Problems.NotFound($"No repository {id}.");
 
@@ -103,7 +103,7 @@ public static class RepositorySettingsApi
         Guid id, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
-        var repository = await db.Repositories.FirstOrDefaultAsync(r => r.Id == id && r.TenantId == tenantId && r.RemovedAt == null, cancellationToken);
+        var repository = await db.Repositories.OfTenant(tenantId, id).FirstOrDefaultAsync(cancellationToken);
         if (repository is null)
             return Problems.NotFound($"No repository {id}.");
         repository.ProtectedToken = null;
@@ -118,7 +118,7 @@ public static class RepositorySettingsApi
         if (limit is < 1 or > 200)
             return new Validation().Add("limit", "limit must be between 1 and 200.").Problem();
         var tenantId = http.User.TenantId();
-        var repository = await db.Repositories.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.TenantId == tenantId && r.RemovedAt == null, cancellationToken);
+        var repository = await db.Repositories.AsNoTracking().OfTenant(tenantId, id).FirstOrDefaultAsync(cancellationToken);
         if (repository is null)
             return Problems.NotFound($"No repository {id}.");
 

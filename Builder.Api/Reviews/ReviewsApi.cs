@@ -45,7 +45,7 @@ public static class ReviewsApi
             return validation.Problem();
 
         var tenantId = http.User.TenantId();
-        var feature = await db.Features.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id && f.TenantId == tenantId, cancellationToken);
+        var feature = await db.Features.AsNoTracking().OfTenant(tenantId, id).FirstOrDefaultAsync(cancellationToken);
         if (feature is null)
             return FeaturesApi.NotFound(id);
         var state = await db.FeatureStates.AsNoTracking().FirstOrDefaultAsync(s => s.CorrelationId == id, cancellationToken);
@@ -104,7 +104,7 @@ public static class ReviewsApi
         Guid id, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
-        var feature = await db.Features.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id && f.TenantId == tenantId, cancellationToken);
+        var feature = await db.Features.AsNoTracking().OfTenant(tenantId, id).FirstOrDefaultAsync(cancellationToken);
         if (feature is null)
             return FeaturesApi.NotFound(id);
         var attempt = await db.FeatureStates.Where(s => s.CorrelationId == id).Select(s => (int?)s.Attempt).FirstOrDefaultAsync(cancellationToken) ?? 1;

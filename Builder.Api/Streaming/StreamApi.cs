@@ -127,6 +127,6 @@ public static class StreamApi
         if (after is < 0)
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: "after must be 0 or more.");
         var tenantId = http.User.TenantId();
-        return await db.Features.AnyAsync(f => f.Id == id && f.TenantId == tenantId, cancellationToken) ? null : FeaturesApi.NotFound(id);
+        return await db.Features.OfTenant(tenantId, id).AnyAsync(cancellationToken) ? null : FeaturesApi.NotFound(id);
     }
 }

@@ -39,7 +39,7 @@ public static class LlmApi
         Guid id, HttpContext http, BuilderDbContext db, IOptions<BuilderOptions> options, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
-        var feature = await db.Features.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id && f.TenantId == tenantId, cancellationToken);
+        var feature = await db.Features.AsNoTracking().OfTenant(tenantId, id).FirstOrDefaultAsync(cancellationToken);
         if (feature is null)
             return FeaturesApi.NotFound(id);
         var repository = await db.Repositories.AsNoTracking().FirstAsync(r => r.Id == feature.RepositoryId, cancellationToken);
@@ -55,7 +55,7 @@ public static class LlmApi
     public static async Task<Results<Ok<UsageTotals>, ProblemHttpResult>> RepositoryUsage(Guid id, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
-        if (!await db.Repositories.AnyAsync(r => r.Id == id && r.TenantId == tenantId, cancellationToken))
+        if (!await db.Repositories.OfTenant(tenantId, id).AnyAsync(cancellationToken))
             return Problems.NotFound($"No repository {id}.");
         return TypedResults.Ok(await Totals(db.LlmCalls.Where(c => c.TenantId == tenantId && c.RepositoryId == id), cancellationToken));
     }
@@ -85,7 +85,7 @@ public static class LlmApi
             return validation.Problem();
 
         var tenantId = http.User.TenantId();
-        var feature = await db.Features.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id && f.TenantId == tenantId, cancellationToken);
+        var feature = await db.Features.AsNoTracking().OfTenant(tenantId, id).FirstOrDefaultAsync(cancellationToken);
         if (feature is null)
             return FeaturesApi.NotFound(id);
         var state = await db.FeatureStates.AsNoTracking().FirstOrDefaultAsync(s => s.CorrelationId == id, cancellationToken);
@@ -110,7 +110,7 @@ public static class LlmApi
         Guid id, HttpContext http, BuilderDbContext db, IPublishEndpoint publisher, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
-        var feature = await db.Features.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id && f.TenantId == tenantId, cancellationToken);
+        var feature = await db.Features.AsNoTracking().OfTenant(tenantId, id).FirstOrDefaultAsync(cancellationToken);
         if (feature is null)
             return FeaturesApi.NotFound(id);
         var state = await db.FeatureStates.AsNoTracking().FirstOrDefaultAsync(s => s.CorrelationId == id, cancellationToken);
@@ -129,7 +129,7 @@ public static class LlmApi
         Guid id, Guid replayId, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
     {
         var tenantId = http.User.TenantId();
-        if (!await db.Features.AnyAsync(f => f.Id == id && f.TenantId == tenantId, cancellationToken))
+        if (!await db.Features.OfTenant(tenantId, id).AnyAsync(cancellationToken))
             return FeaturesApi.NotFound(id);
         var key = $"replay:{replayId:N}";
         var done = await db.FeatureEvents.AsNoTracking().FirstOrDefaultAsync(e => e.FeatureId == id && e.Key == key, cancellationToken);
