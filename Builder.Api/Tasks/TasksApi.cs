@@ -214,34 +214,10 @@ public static class TasksApi
             return [];
         }
 
-        var result = new List<DraftFile>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < files.Count; i++)
-        {
-            var field = $"[{i}]";
-            if (files[i] is not { } file)
-            {
-                validation.Add(field, $"{field} is null.");
-                continue;
-            }
-
-            if (file.Path is not null && !seen.Add(file.Path))
-                validation.Add($"{field}.path", $"'{file.Path}' appears more than once in this upload.");
-            foreach (var check in TaskPolicy.Check(task, file.Path ?? "", file.Mode is DraftFileMode.Delete ? null : file.Content, settings, limits).Where(c => !c.Passed))
-                validation.Add(check.Rule is TaskPolicy.Path or TaskPolicy.Scope or TaskPolicy.AllowedPaths ? $"{field}.path" : $"{field}.content",
-                    $"'{file.Path}' was refused: {check.Reason}.");
-            if (file.Mode is null)
-                validation.Add($"{field}.mode", $"{field}.mode is required: add, replace or delete.");
-            else if (file.Mode is DraftFileMode.Delete && file.Content is not null)
-                validation.Add($"{field}.content", "A deleted file has no content; omit content.");
-            else if (file.Mode is not DraftFileMode.Delete && file.Content is null)
-                validation.Add($"{field}.content", $"{field}.content is required for mode {file.Mode.ToString()!.ToLowerInvariant()}.");
-
-            if (file is { Path: not null, Mode: not null })
-                result.Add(new DraftFile(file.Path, file.Mode.Value, file.Content));
-        }
-
-        return result;
+        return DraftValidation.CheckFiles([.. files.Select(f => f is null ? null : new DraftFileRequest(f.Path, f.Mode, f.Content))], i => $"[{i}]", "this upload",
+            (path, content) => TaskPolicy.Check(task, path, content, settings, limits).Where(c => !c.Passed)
+                .Select(c => new DraftValidation.Refusal(c.Rule is TaskPolicy.Path or TaskPolicy.Scope or TaskPolicy.AllowedPaths, c.Reason ?? c.Rule)),
+            validation);
     }
 
     static Task<BuilderTask?> FindAsync(BuilderDbContext db, Guid id, HttpContext http, CancellationToken cancellationToken)
