@@ -36,7 +36,8 @@ if (settings.Topology == Topology.Distributed)
         // After the Api, which owns the database schema.
         builder.AddBuilderProject<Projects.Builder_Worker>($"worker-{i}", ports[4 + i], "/health", Path.Combine(data, $"worker-{i}"))
             .WithServers(postgres, rabbitmq, redis)
-            .WaitFor(api);
+            .WaitFor(api)
+            .AnnounceWhenReady(sinceStart);
     }
 }
 

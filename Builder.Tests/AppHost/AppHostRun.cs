@@ -55,8 +55,12 @@ sealed class AppHostRun : IAsyncDisposable
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Builder_AppHost>(
                 ["--topology", topology, "--api-port", $"{ports[0]}", "--web-port", $"{ports[1]}", "--data-dir", data.FullName],
                 timeout.Token);
-            // The test log should hold what the test says, not every poll of the API.
-            builder.Services.AddLogging(logging => logging.AddFilter("System.Net.Http", LogLevel.Warning));
+            // The test log should hold what the test says and what went wrong, not every poll of a resource
+            // that is still starting (their state is in the assertion messages).
+            builder.Services.AddLogging(logging => logging
+                .AddFilter("System.Net.Http", LogLevel.Warning)
+                .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+                .AddFilter("Builder.AppHost.Resources", LogLevel.Warning));
             app = await builder.BuildAsync(timeout.Token);
             await app.StartAsync(timeout.Token);
         }
@@ -75,6 +79,11 @@ sealed class AppHostRun : IAsyncDisposable
             await run.DisposeAsync();
             throw new TimeoutException($"Not healthy within {StartTimeout.TotalSeconds:0} s: {run.DescribeResources()}");
         }
+        processes.Remember();
+        // Else the check that none outlives the stop would prove nothing.
+        var started = processes.Alive();
+        started.ShouldNotBeEmpty("no process carries the run's marker");
+        log.WriteLine($"{started.Count} processes started by the AppHost");
         log.WriteLine($"{topology}: {string.Join(", ", healthy)} healthy {clock.Elapsed.TotalSeconds:0.0} s after the AppHost was started");
         return run;
     }
@@ -108,6 +117,7 @@ sealed class AppHostRun : IAsyncDisposable
     public async Task<IReadOnlyList<string>> StopAsync()
     {
         stopped = true;
+        Processes.Remember();
         var clock = Stopwatch.StartNew();
         await App.StopAsync();
         await App.DisposeAsync();

@@ -43,6 +43,8 @@ public sealed class AppHostTests(ITestOutputHelper log)
             host.Output.ShouldContain($"http://localhost:{dashboardPort}/login?t=", Case.Sensitive, host.Describe("the dashboard's login URL was not shown"));
             host.Output.ShouldContain($"api is healthy at http://127.0.0.1:{apiPort}", Case.Sensitive, host.Describe("the API's URL was not shown"));
 
+            processes.Remember();
+            processes.Alive().Count.ShouldBeGreaterThan(2, "the AppHost's processes do not carry the run's marker: the check below would prove nothing");
             host.Terminate();
             (await host.WaitForExitAsync(StopTimeout)).ShouldBeTrue(host.Describe($"the AppHost did not exit within {StopTimeout.TotalSeconds:0} s of SIGTERM"));
             host.ExitCode.ShouldBe(0, host.Describe("the AppHost did not stop cleanly"));
