@@ -5,13 +5,17 @@ using Builder.AppHost.LocalServers;
 var sinceStart = Stopwatch.StartNew();
 var builder = DistributedApplication.CreateBuilder(args);
 var settings = AppHostSettings.From(builder.Configuration, Path.GetDirectoryName(builder.AppHostDirectory)!);
+var distributed = settings.Topology == Topology.Distributed;
 var data = settings.TopologyDirectory;
 var adminKey = AdminKey.Resolve(settings);
 adminKey.PrintIfNew();
 
-var api = builder.AddBuilderProject<Projects.Builder_Api>("api", settings.ApiPort, "/health", data)
+// The embedded Api is the whole platform, so it owns the topology's folder.
+var apiData = distributed ? Path.Combine(data, "api") : data;
+var apiReference = $"http://127.0.0.1:{settings.ApiPort}/scalar";
+var api = builder.AddBuilderProject<Projects.Builder_Api>("api", settings.ApiPort, "/health", apiData)
     .WithEnvironment(AdminKey.Variable, adminKey.Value)
-    .WithUrl(new Uri($"http://127.0.0.1:{settings.ApiPort}/scalar").ToString(), "API reference (Scalar)")
+    .WithUrl(apiReference, "API reference (Scalar)")
     .AnnounceWhenReady(sinceStart, adminKey.Usage);
 
 // The Web's /health includes the Api it calls; liveness is what says the Web itself is up.
@@ -20,16 +24,16 @@ var web = builder.AddBuilderProject<Projects.Builder_Web>("web", settings.WebPor
     .WaitFor(api)
     .AnnounceWhenReady(sinceStart);
 
-if (settings.Topology == Topology.Distributed)
+if (distributed)
 {
     var ports = Ports.FreePorts(5 + settings.Workers);
     var postgres = builder.AddLocalPostgres("postgres", Path.Combine(data, "postgres"), ports[0]);
     var redis = builder.AddLocalRedis("redis", Path.Combine(data, "redis"), ports[1]);
     var rabbitmq = builder.AddLocalRabbitMq("rabbitmq", Path.Combine(data, "rabbitmq"), ports[2], distributionPort: ports[3], epmdPort: ports[4]);
 
+    // The workers run the pipeline; the Api only accepts and reports.
     api.WithServers(postgres, rabbitmq, redis)
-        .WithEnvironment("Builder__Api__HostWorker", "false")
-        .WithEnvironment("Builder__DataDirectory", Path.Combine(data, "api"));
+        .WithEnvironment("Builder__Api__HostWorker", "false");
     web.WithReference(redis, "cache").WaitFor(redis);
     for (var i = 1; i <= settings.Workers; i++)
     {
