@@ -21,46 +21,4 @@ static class Ports
                 l.Stop();
         }
     }
-
-    public static bool IsPortFree(int port)
-    {
-        try
-        {
-            var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            listener.Stop();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    public static async Task<bool> AcceptsConnectionsAsync(int port)
-    {
-        using var client = new TcpClient();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try
-        {
-            await client.ConnectAsync(IPAddress.Loopback, port, cts.Token);
-            return true;
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    public static async Task<bool> WaitForPortAsync(int port, TimeSpan timeout, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await AcceptsConnectionsAsync(port))
-                return true;
-            await Task.Delay(250, ct);
-        }
-        return false;
-    }
 }

@@ -1,28 +1,48 @@
-using System.Runtime.InteropServices;
+using System.Diagnostics;
 using Builder.AppHost;
+using Builder.AppHost.LocalServers;
 
-using var stopping = new CancellationTokenSource();
-// Cancelling the default action keeps the runtime alive until every child and server is stopped.
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stopping.Cancel(); });
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stopping.Cancel(); });
-try
+var sinceStart = Stopwatch.StartNew();
+var builder = DistributedApplication.CreateBuilder(args);
+var settings = AppHostSettings.From(builder.Configuration, Path.GetDirectoryName(builder.AppHostDirectory)!);
+var distributed = settings.Topology == Topology.Distributed;
+var data = settings.TopologyDirectory;
+var adminKey = AdminKey.Resolve(settings);
+adminKey.PrintIfNew();
+
+// The embedded Api is the whole platform, so it owns the topology's folder.
+var apiData = distributed ? Path.Combine(data, "api") : data;
+var apiReference = $"http://127.0.0.1:{settings.ApiPort}/scalar";
+var api = builder.AddBuilderProject<Projects.Builder_Api>("api", settings.ApiPort, "/health", apiData)
+    .WithEnvironment(AdminKey.Variable, adminKey.Value)
+    .WithUrl(apiReference, "API reference (Scalar)")
+    .AnnounceWhenReady(sinceStart, adminKey.Usage);
+
+// The Web's /health includes the Api it calls; liveness is what says the Web itself is up.
+var web = builder.AddBuilderProject<Projects.Builder_Web>("web", settings.WebPort, "/alive", Path.Combine(data, "web"))
+    .WithReference(api)
+    .WaitFor(api)
+    .AnnounceWhenReady(sinceStart);
+
+if (distributed)
 {
-    var root = Repository.FindRoot();
-    var options = Options.Parse(args, root);
-    if (options.Help)
+    var ports = Ports.FreePorts(5 + settings.Workers);
+    var postgres = builder.AddLocalPostgres("postgres", Path.Combine(data, "postgres"), ports[0]);
+    var redis = builder.AddLocalRedis("redis", Path.Combine(data, "redis"), ports[1]);
+    var rabbitmq = builder.AddLocalRabbitMq("rabbitmq", Path.Combine(data, "rabbitmq"), ports[2], distributionPort: ports[3], epmdPort: ports[4]);
+
+    // The workers run the pipeline; the Api only accepts and reports.
+    api.WithServers(postgres, rabbitmq, redis)
+        .WithEnvironment("Builder__Api__HostWorker", "false");
+    web.WithReference(redis, "cache").WaitFor(redis);
+    for (var i = 1; i <= settings.Workers; i++)
     {
-        Console.WriteLine(Options.Usage);
-        return 0;
+        // After the Api, which owns the database schema.
+        builder.AddBuilderProject<Projects.Builder_Worker>($"worker-{i}", ports[4 + i], "/health", Path.Combine(data, $"worker-{i}"))
+            .WithServers(postgres, rabbitmq, redis)
+            .WaitFor(api)
+            .AnnounceWhenReady(sinceStart);
     }
-    return await new Orchestrator(options, root).RunAsync(stopping.Token);
 }
-catch (AppHostException e)
-{
-    Console.Error.WriteLine(e.Message);
-    return 1;
-}
-catch (Exception e)
-{
-    Console.Error.WriteLine($"Builder.AppHost failed: {e}");
-    return 1;
-}
+
+builder.Build().Run();

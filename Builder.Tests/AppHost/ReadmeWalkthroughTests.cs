@@ -10,6 +10,7 @@ namespace Builder.Tests.AppHost;
 /// the other blocks pasted into one shell, in a folder whose .builder/ holds the admin key, as a
 /// reader's checkout would.
 /// </summary>
+[Collection(AppHostCollection.Name)]
 public sealed class ReadmeWalkthroughTests(ITestOutputHelper log)
 {
     const string Section = "Five minutes with curl";
@@ -18,7 +19,7 @@ public sealed class ReadmeWalkthroughTests(ITestOutputHelper log)
     const string DocumentedApi = "API=http://127.0.0.1:5080";
 
     // Generous: a loaded two-core machine starts three .NET processes, then builds and tests the sample twice.
-    static readonly TimeSpan ApiTimeout = TimeSpan.FromSeconds(120);
+    static readonly TimeSpan ApiTimeout = TimeSpan.FromSeconds(180);
     static readonly TimeSpan WalkthroughTimeout = TimeSpan.FromMinutes(5);
     static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
@@ -36,7 +37,7 @@ public sealed class ReadmeWalkthroughTests(ITestOutputHelper log)
         var data = Path.Combine(folder.FullName, ".builder");
         // mktemp puts the sample repository under TMPDIR, so it goes away with the folder.
         var tmp = Directory.CreateDirectory(Path.Combine(folder.FullName, "tmp")).FullName;
-        var free = Loopback.FreePorts(2);
+        var free = Loopback.FreePorts(2 + AppHostCommand.DashboardPortCount);
         // The documented port when it is free, so the blocks run unchanged; otherwise only API= changes.
         var apiPort = Loopback.IsFree(DocumentedApiPort) ? DocumentedApiPort : free[0];
         script = script.Replace(DocumentedApi, $"API=http://127.0.0.1:{apiPort}");
@@ -44,7 +45,7 @@ public sealed class ReadmeWalkthroughTests(ITestOutputHelper log)
         await File.WriteAllTextAsync(scriptFile, script);
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
-        var host = AppHostCommand.Start(root, apiPort, free[1], data);
+        var host = AppHostCommand.Start(root, apiPort, free[1], data, free[2..]);
         CapturedProcess? shell = null;
         try
         {
