@@ -12,18 +12,26 @@ public sealed class Dashboard(IPage page, string device)
 
     public IPage Page { get; } = page;
 
-    /// <summary>Opens the dashboard (the one page load of a flow), marks the window, and signs in with the key.</summary>
+    /// <summary>
+    /// Opens the dashboard and signs in through the form, which posts and comes back to the page;
+    /// then marks the window, so that any later reload or full navigation shows.
+    /// </summary>
     public async Task OpenAndSignInAsync(string path = "/")
     {
         await Page.GotoAsync(path);
-        // Set once: any reload or full navigation replaces the window object and loses it.
+        await SignInAsync();
         await Page.EvaluateAsync("m => window.__builderMarker = m", marker);
+    }
+
+    /// <summary>Fills and posts the sign-in form, then waits for the circuit to show the tenant.</summary>
+    public async Task SignInAsync()
+    {
         var signIn = Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" });
-        // The button is enabled once the circuit is up: typing before that would go nowhere.
+        // Enabled once the circuit is up: typing before that would be lost.
         await Expect(signIn).ToBeEnabledAsync(new() { Timeout = 30_000 });
         await Page.GetByLabel("API key").FillAsync(RunningPlatform.AdminKey);
         await signIn.ClickAsync();
-        await Expect(Page.Locator(".tenant")).ToContainTextAsync("acme-labs");
+        await Expect(Page.Locator(".tenant")).ToContainTextAsync("acme-labs", new() { Timeout = 30_000 });
     }
 
     public async Task AssertNoReloadAsync() =>
