@@ -69,7 +69,8 @@ public sealed class PhoneWidthTests(RunningPlatform platform, ITestOutputHelper 
     {
         var (scrollWidth, innerWidth, widest) = await MeasureAsync(page);
         output.WriteLine($"{what}: {scrollWidth} px of {innerWidth}{(widest is null ? "" : $"; widest: {widest}")}");
-        if (scrollWidth > innerWidth)
+        // A mobile viewport widens the window to what the page needs, so the window is checked too.
+        if (scrollWidth > innerWidth || innerWidth > Width)
         {
             overflowing.Add($"{what} is {scrollWidth} px wide (widest: {widest})");
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RunningPlatform.ScreenshotDirectory, $"overflow-{overflowing.Count:00}.png"), FullPage = true });
@@ -79,7 +80,7 @@ public sealed class PhoneWidthTests(RunningPlatform platform, ITestOutputHelper 
     /// <summary>The page's width, the window's, and which element reaches furthest right (to say what to fix).</summary>
     static async Task<(int ScrollWidth, int InnerWidth, string? Widest)> MeasureAsync(IPage page)
     {
-        var result = await page.EvaluateAsync<MeasuredWidth>("""
+        var result = await page.EvaluateAsync<System.Text.Json.JsonElement>("""
             () => {
                 let widest = null, right = window.innerWidth;
                 for (const e of document.querySelectorAll('body *')) {
@@ -89,8 +90,8 @@ public sealed class PhoneWidthTests(RunningPlatform platform, ITestOutputHelper 
                 return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, widest };
             }
             """);
-        return (result.ScrollWidth, result.InnerWidth, result.Widest);
+        var widest = result.GetProperty("widest");
+        return (result.GetProperty("scrollWidth").GetInt32(), result.GetProperty("innerWidth").GetInt32(),
+            widest.ValueKind == System.Text.Json.JsonValueKind.String ? widest.GetString() : null);
     }
-
-    sealed record MeasuredWidth(int ScrollWidth, int InnerWidth, string? Widest);
 }
