@@ -29,7 +29,7 @@ public sealed class SignInSpecs
         header.WaitForAssertion(() => header.Find(".tenant").TextContent.ShouldContain(FakeBuilderApi.TenantName), WebHarness.Patience);
         header.Find(".key-name").TextContent.ShouldContain(FakeBuilderApi.KeyName);
         services.GetRequiredService<ApiSession>().Me!.TenantName.ShouldBe(FakeBuilderApi.TenantName);
-        web.Api.Requests.ShouldContain(r => r.Path == "/api/board" && r.Authorization == $"Bearer {FakeBuilderApi.Key}");
+        home.WaitForAssertion(() => web.Api.Requests.ShouldContain(r => r.Path == "/api/board" && r.Authorization == $"Bearer {FakeBuilderApi.Key}"), WebHarness.Patience);
     }
 
     [Fact]
