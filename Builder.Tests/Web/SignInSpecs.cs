@@ -104,6 +104,26 @@ public sealed class SignInSpecs
     }
 
     [Fact]
+    public async Task A_circuit_opened_with_the_cookie_of_a_revoked_key_shows_the_form_and_says_why()
+    {
+        await using var web = await WebHarness.StartAsync();
+        web.Api.KeyRevoked = true;
+        await using var circuit = web.CreateCircuit(out var services);
+        var me = new Me(Guid.NewGuid(), FakeBuilderApi.TenantName, FakeBuilderApi.KeyName, ["admin"]);
+        var authentication = (IHostEnvironmentAuthenticationStateProvider)services.GetRequiredService<AuthenticationStateProvider>();
+        authentication.SetAuthenticationState(Task.FromResult(new AuthenticationState(SessionClaims.Create(FakeBuilderApi.Key, me))));
+
+        foreach (var handler in services.GetServices<CircuitHandler>())
+            await handler.OnCircuitOpenedAsync(null!, CancellationToken.None);
+        var home = circuit.Render<Home>();
+
+        home.FindComponents<FeatureBoard>().ShouldBeEmpty();
+        home.Find(".notice").TextContent.ShouldContain("no longer accepted");
+        services.GetRequiredService<ApiSession>().IsSignedIn.ShouldBeFalse();
+        web.Api.Requests.ShouldNotContain(r => r.Path == "/api/board");
+    }
+
+    [Fact]
     public async Task Signing_out_forgets_the_key_and_shows_the_form_again()
     {
         await using var web = await WebHarness.StartAsync();

@@ -16,7 +16,7 @@ public sealed partial class BuilderApiClient(HttpClient http, ApiSession session
     /// <summary>The name the AppHost publishes the API under (<c>services__api__http__0</c>); service discovery resolves it.</summary>
     public const string ServiceAddress = "http://api";
 
-    const string KeyNoLongerAccepted = "Your API key is no longer accepted. Sign in again.";
+    public const string KeyNoLongerAccepted = "Your API key is no longer accepted. Sign in again.";
 
     /// <summary>
     /// Checks <paramref name="apiKey"/> with <c>GET /api/me</c> and, if the API accepts it, signs the
