@@ -1,4 +1,5 @@
 using Builder.Web;
+using Builder.Web.Account;
 using Builder.Web.Components;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,9 +14,11 @@ if (!app.Environment.IsDevelopment())
 // No HTTPS redirection or HSTS here: the dashboard listens on plain HTTP on loopback under the
 // AppHost, and TLS terminates at the ingress when it is deployed.
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseAuthentication();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
+app.MapAccountEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapDefaultEndpoints();
 

@@ -14,4 +14,8 @@ public sealed class WebOptions
     /// <summary>Rows per page of the feature list.</summary>
     [Range(1, 200)]
     public int PageSize { get; set; } = 50;
+
+    /// <summary>How long a sign-in lasts without a request; each request within it starts it again.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan SignInLifetime { get; set; } = TimeSpan.FromHours(8);
 }

@@ -93,7 +93,7 @@ public static class FeatureCommands
             if (cli.Json)
                 cli.Terminal.WriteJson(result);
             else
-                Views.Features(cli.Terminal.Out, result);
+                Views.Features(cli.Terminal.Out, result, cli.Terminal.TitleWidth);
             return ExitCodes.Ok;
         });
         return command;
@@ -105,7 +105,8 @@ public static class FeatureCommands
         var command = new Command("show", "Show one run: status, gate, phases, branch and error.") { id };
         command.Handle(async cli =>
         {
-            var feature = await cli.Client.GetAsync($"api/features/{cli.Get(id)}", cli.CancellationToken);
+            var featureId = await Arguments.ResolveFeatureAsync(cli.Client, cli.Get(id)!, cli.CancellationToken);
+            var feature = await cli.Client.GetAsync($"api/features/{featureId}", cli.CancellationToken);
             if (cli.Json)
                 cli.Terminal.WriteJson(feature);
             else
@@ -119,7 +120,7 @@ public static class FeatureCommands
     {
         var id = Arguments.FeatureId();
         var command = new Command("watch", "Follow a run until it ends: per-phase progress and log lines. Exits 0 only if it Completed.") { id };
-        command.Handle(cli => FeatureWatcher.WatchAsync(cli, cli.Get(id)));
+        command.Handle(async cli => await FeatureWatcher.WatchAsync(cli, await Arguments.ResolveFeatureAsync(cli.Client, cli.Get(id)!, cli.CancellationToken)));
         return command;
     }
 
@@ -131,7 +132,8 @@ public static class FeatureCommands
         var command = new Command("events", "Print a run's events (logs included) in order.") { id, after, limit };
         command.Handle(async cli =>
         {
-            var events = await cli.Client.GetAsync($"api/features/{cli.Get(id)}/events?{Arguments.Query(("after", cli.Get(after)), ("limit", cli.Get(limit)))}",
+            var featureId = await Arguments.ResolveFeatureAsync(cli.Client, cli.Get(id)!, cli.CancellationToken);
+            var events = await cli.Client.GetAsync($"api/features/{featureId}/events?{Arguments.Query(("after", cli.Get(after)), ("limit", cli.Get(limit)))}",
                 cli.CancellationToken);
             if (cli.Json)
                 cli.Terminal.WriteJson(events);
@@ -157,11 +159,12 @@ public static class FeatureCommands
                 "--reason" => new { reason = value },
                 _ => new { },
             };
-            var result = await cli.Client.PostAsync($"api/features/{cli.Get(id)}/{action}", body, cli.CancellationToken);
+            var featureId = await Arguments.ResolveFeatureAsync(cli.Client, cli.Get(id)!, cli.CancellationToken);
+            var result = await cli.Client.PostAsync($"api/features/{featureId}/{action}", body, cli.CancellationToken);
             if (cli.Json)
                 cli.Terminal.WriteJson(result);
             else
-                cli.Terminal.Line($"{PlainText.Escape(Capitalized(Views.Text(result["action"])))}: {cli.Get(id)} (it was {Views.StatusMarkup((string?)result["statusBefore"])}).");
+                cli.Terminal.Line($"{PlainText.Escape(Capitalized(Views.Text(result["action"])))}: {featureId} (it was {Views.StatusMarkup((string?)result["statusBefore"])}).");
             return ExitCodes.Ok;
         });
         return command;

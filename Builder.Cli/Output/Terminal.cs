@@ -32,6 +32,19 @@ public sealed class Terminal
 
     public IAnsiConsole Error { get; }
 
+    /// <summary>
+    /// How wide a title may be in a table: piped output keeps one run per line for the programs that
+    /// read it, and a narrow terminal keeps room for the other columns; a wide one shows it whole.
+    /// </summary>
+    public int? TitleWidth => Console.IsOutputRedirected ? PipedTitleWidth
+        : Out.Profile.Width < WideTerminal ? Math.Max(MinimumTitleWidth, Out.Profile.Width - OtherColumnsWidth)
+        : null;
+
+    const int PipedTitleWidth = 48;
+    const int WideTerminal = 140;
+    const int OtherColumnsWidth = 80;
+    const int MinimumTitleWidth = 16;
+
     /// <summary>Progress bars redraw in place, which only a terminal can show.</summary>
     public bool Interactive => !Json && !Console.IsOutputRedirected && Out.Profile.Capabilities.Interactive;
 

@@ -43,12 +43,13 @@ public static class Views
         }
 
         var table = new Table().Border(TableBorder.Simple).AddColumns("Name", "Id", "Default branch", "URL", "Reviews");
+        table.Columns[1].NoWrap();
         foreach (var r in repositories)
-            table.AddRow(E(r!["name"]), E(r["id"]), E(r["defaultBranch"]), E(r["url"]), E(r["settings"]?["requiredReviews"]));
+            table.AddRow(E(r!["name"]), PlainText.Escape(Cells.ShortId(r["id"])), E(r["defaultBranch"]), E(r["url"]), E(r["settings"]?["requiredReviews"]));
         console.Write(table);
     }
 
-    public static void Features(IAnsiConsole console, JsonNode page)
+    public static void Features(IAnsiConsole console, JsonNode page, int? titleWidth = null)
     {
         var items = page["items"]!.AsArray();
         if (items.Count == 0)
@@ -58,10 +59,12 @@ public static class Views
         }
 
         var table = new Table().Border(TableBorder.Simple).AddColumns("Id", "Title", "Repository", "Status", "Phase", "Progress", "Updated");
+        table.Columns[0].NoWrap();
+        table.Columns[6].NoWrap();
         foreach (var f in items)
-            table.AddRow(E(f!["id"]), E(f["title"]), E(f["repositoryName"]),
+            table.AddRow(PlainText.Escape(Cells.ShortId(f!["id"])), PlainText.Escape(Cells.Shorten(Text(f["title"]), titleWidth)), E(f["repositoryName"]),
                 StatusMarkup((string?)f["status"]) + ((string?)f["gate"] is { } gate ? $" [yellow]({PlainText.Escape(gate)} gate)[/]" : ""),
-                E(f["currentPhase"]), $"{E(f["progressPercent"])}%", E(f["updatedAt"]));
+                E(f["currentPhase"]), $"{E(f["progressPercent"])}%", PlainText.Escape(Cells.Relative(f["updatedAt"])));
         console.Write(table);
         console.MarkupLine($"[grey]Page {E(page["page"])}, {items.Count} of {E(page["total"])}.[/]");
     }
@@ -75,7 +78,7 @@ public static class Views
         grid.AddRow("[grey]Approval[/]", E(f["approvalMode"]));
         if ((string?)f["branch"] is { } branch)
             grid.AddRow("[grey]Branch[/]", $"{PlainText.Escape(branch)}{((string?)f["commitSha"] is { } sha ? $" @ {PlainText.Escape(sha[..Math.Min(12, sha.Length)])}" : "")}");
-        grid.AddRow("[grey]Requested[/]", $"by {E(f["requestedBy"])} at {E(f["createdAt"])}");
+        grid.AddRow("[grey]Requested[/]", $"by {E(f["requestedBy"])} at {PlainText.Escape(Cells.LocalTime(f["createdAt"]))} ({PlainText.Escape(Cells.Relative(f["createdAt"]))})");
         grid.AddRow("[grey]Attempt[/]", E(f["attempt"]));
         console.Write(grid);
         Phases(console, f["phases"]?.AsArray() ?? []);
@@ -96,7 +99,7 @@ public static class Views
         foreach (var e in events)
         {
             var type = (string?)e!["type"];
-            console.MarkupLine($"[grey]{E(e["sequence"]),5} {E(e["timestamp"])}[/] [bold]{PlainText.Escape(type ?? "")}[/] {E(e["phase"])}");
+            console.MarkupLine($"[grey]{E(e["sequence"]),5} {PlainText.Escape(Cells.LocalTime(e["timestamp"]))}[/] [bold]{PlainText.Escape(type ?? "")}[/] {E(e["phase"])}");
             if (type == "log")
                 foreach (var line in e["payload"]?["lines"]?.AsArray() ?? [])
                     console.MarkupLine($"      {E(line)}");
@@ -171,7 +174,7 @@ public static class Views
 
         var table = new Table().Border(TableBorder.Simple).AddColumns("Worker", "Host", "PID", "Last seen");
         foreach (var w in workers)
-            table.AddRow(E(w!["application"]), E(w["host"]), E(w["processId"]), E(w["lastSeenAt"]));
+            table.AddRow(E(w!["application"]), E(w["host"]), E(w["processId"]), PlainText.Escape(Cells.Relative(w["lastSeenAt"])));
         console.Write(table);
     }
 

@@ -12,18 +12,26 @@ public sealed class Dashboard(IPage page, string device)
 
     public IPage Page { get; } = page;
 
-    /// <summary>Opens the dashboard (the one page load of a flow), marks the window, and signs in with the key.</summary>
+    /// <summary>
+    /// Opens the dashboard and signs in through the form, which posts and comes back to the page;
+    /// then marks the window, so that any later reload or full navigation shows.
+    /// </summary>
     public async Task OpenAndSignInAsync(string path = "/")
     {
         await Page.GotoAsync(path);
-        // Set once: any reload or full navigation replaces the window object and loses it.
+        await SignInAsync();
         await Page.EvaluateAsync("m => window.__builderMarker = m", marker);
+    }
+
+    /// <summary>Fills and posts the sign-in form, then waits for the circuit to show the tenant.</summary>
+    public async Task SignInAsync()
+    {
         var signIn = Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" });
-        // The button is enabled once the circuit is up: typing before that would go nowhere.
+        // Enabled once the circuit is up: typing before that would be lost.
         await Expect(signIn).ToBeEnabledAsync(new() { Timeout = 30_000 });
         await Page.GetByLabel("API key").FillAsync(RunningPlatform.AdminKey);
         await signIn.ClickAsync();
-        await Expect(Page.Locator(".tenant")).ToContainTextAsync("acme-labs");
+        await Expect(Page.Locator(".tenant")).ToContainTextAsync("acme-labs", new() { Timeout = 30_000 });
     }
 
     public async Task AssertNoReloadAsync() =>
@@ -32,9 +40,12 @@ public sealed class Dashboard(IPage page, string device)
     /// <summary>Follows a link of the top navigation, as a person would: Blazor navigates inside the page.</summary>
     public async Task NavigateAsync(string section)
     {
-        await Page.GetByRole(AriaRole.Navigation, new() { Name = "Sections" }).GetByRole(AriaRole.Link, new() { Name = section, Exact = true }).ClickAsync();
+        await Page.GetByRole(AriaRole.Navigation, new() { Name = "Sections" }).GetByRole(AriaRole.Link, new() { NameRegex = SectionName(section) }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
     }
+
+    /// <summary>A section's link, which may carry a count (Approvals: "2 waiting").</summary>
+    static Regex SectionName(string section) => new($"^{Regex.Escape(section)}\\s*(\\d+ waiting)?$");
 
     /// <summary>Saves the whole page as artifacts/screenshots/&lt;device&gt;-NN-&lt;name&gt;.png.</summary>
     public async Task ScreenshotAsync(string name)

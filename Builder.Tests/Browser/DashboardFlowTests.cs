@@ -57,6 +57,8 @@ public sealed class DashboardFlowTests(RunningPlatform platform, ITestOutputHelp
             var row = page.Locator("tbody tr", new() { HasText = title });
             await Expect(row.Locator(".chip")).ToHaveTextAsync("Awaiting approval", new() { Timeout = 60_000 });
             await Expect(row.Locator(".gate")).ToHaveTextAsync("at the plan gate");
+            // The navigation counts the runs waiting (this one, and any another test left at a gate).
+            await Expect(page.Locator("nav .nav-count")).ToContainTextAsync("waiting");
             await app.ScreenshotAsync("board-at-plan-gate");
 
             // Approve the plan from the inbox.

@@ -69,6 +69,9 @@ public sealed class RunOutcomeTests(RunningPlatform platform, ITestOutputHelper 
             await Expect(page.Locator("li.phase[data-phase=deliver]")).ToHaveAttributeAsync("data-state", "pending");
             await Expect(page.Locator(".failure h2")).ToContainTextAsync("Failed in Verify");
             await Expect(page.Locator(".failure h2")).ToContainTextAsync("tests_failed");
+            // The bar of a failed run is not the running blue.
+            await Expect(page.Locator(".feature-status .progress")).ToHaveAttributeAsync("data-tone", "failed");
+            (await page.Locator(".feature-status progress").EvaluateAsync<string>("e => getComputedStyle(e).accentColor")).ShouldBe("rgb(207, 34, 46)");
             await app.ScreenshotAsync("failed-overview");
 
             await app.Button("Open test.log").ClickAsync();

@@ -45,6 +45,7 @@ public sealed class RunningPlatform : IAsyncLifetime
         Web = BuilderProcess.Start("Builder.Web", "web", new Dictionary<string, string>
         {
             ["services__api__http__0"] = Api.Url.ToString().TrimEnd('/'),
+            ["Builder__DataDirectory"] = Path.Combine(data.FullName, "web"),
             // Quicker than the default 2 s, so a test waits less for the page to follow the run.
             ["Builder__Web__RefreshInterval"] = "00:00:00.500",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",

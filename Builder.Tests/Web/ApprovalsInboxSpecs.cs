@@ -51,7 +51,7 @@ public sealed class ApprovalsInboxSpecs
         var summary = inbox.Find($".inbox-item[data-feature-id='{OlderAtRelease.Id}'] [data-summary=diff]");
         summary.QuerySelector("p .added-count")!.TextContent.ShouldBe("+3");
         summary.QuerySelector("p .removed-count")!.TextContent.ShouldBe("−1");
-        summary.QuerySelectorAll("li code").Select(c => c.TextContent).ShouldBe(["value.txt", "docs/answer.md"]);
+        summary.QuerySelectorAll("ul.file-counts li code").Select(c => c.TextContent).ShouldBe(["value.txt", "docs/answer.md"]);
 
         var plan = inbox.Find($".inbox-item[data-feature-id='{NewerAtPlan.Id}'] [data-summary=plan]");
         plan.TextContent.ShouldContain("Apply the submitted draft");
@@ -59,6 +59,24 @@ public sealed class ApprovalsInboxSpecs
         inbox.Find($".inbox-item[data-feature-id='{NewerAtPlan.Id}'] button.approve").TextContent.ShouldBe("Approve plan");
         inbox.FindAll("button").ShouldNotContain(b => b.TextContent.Contains("Cancel"));
         web.Api.Requests.ShouldContain(r => r.Path == "/api/board" && r.Query.Contains("status=AwaitingApproval") && r.Query.Contains("order=oldest"));
+    }
+
+    [Fact]
+    public async Task At_the_release_gate_the_diff_itself_is_shown_open_under_the_summary()
+    {
+        await using var web = await StartAsync();
+        await using var circuit = await SignedInCircuitAsync(web);
+
+        var inbox = circuit.Render<ApprovalsInbox>();
+
+        WaitUntilLoaded(inbox);
+        var diff = inbox.Find($".inbox-item[data-feature-id='{OlderAtRelease.Id}'] details.gate-diff");
+        diff.HasAttribute("open").ShouldBeTrue();
+        diff.QuerySelector("details.diff-file[data-path='value.txt'] tr.line-added .code")!.TextContent.ShouldBe("42");
+        diff.QuerySelector("details.diff-file[data-path='value.txt'] tr.line-removed .code")!.TextContent.ShouldBe("0");
+        diff.QuerySelector("details.diff-file[data-path='docs/answer.md']").ShouldNotBeNull();
+        // The plan gate is judged on the plan: no diff there.
+        inbox.Find($".inbox-item[data-feature-id='{NewerAtPlan.Id}']").QuerySelector("details.gate-diff").ShouldBeNull();
     }
 
     [Fact]

@@ -30,19 +30,22 @@ public sealed class WebHarness : IAsyncDisposable
     public WebApplicationFactory<WebAppMarker> Factory { get; }
 
     /// <param name="apiAddress">Where the Web looks for the API; the fake's own address when null.</param>
-    public static async Task<WebHarness> StartAsync(int pageSize = 50, Uri? apiAddress = null, TimeSpan? refresh = null)
+    /// <param name="settings">More configuration, over the defaults above.</param>
+    public static async Task<WebHarness> StartAsync(int pageSize = 50, Uri? apiAddress = null, TimeSpan? refresh = null, IDictionary<string, string?>? settings = null)
     {
         var api = await FakeBuilderApi.StartAsync();
-        var settings = new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["services:api:http:0"] = (apiAddress ?? api.BaseAddress).ToString(),
             // Fast refreshes keep the live tests short; 2 s is the default.
             ["Builder:Web:RefreshInterval"] = (refresh ?? TimeSpan.FromMilliseconds(150)).ToString("c"),
             ["Builder:Web:PageSize"] = pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            configuration[key] = value;
         // App configuration, not UseSetting: host settings lose to appsettings.json.
         var factory = new WebApplicationFactory<WebAppMarker>().WithWebHostBuilder(web =>
-            web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings)));
+            web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(configuration)));
         return new WebHarness(api, factory);
     }
 

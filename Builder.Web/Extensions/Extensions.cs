@@ -1,5 +1,12 @@
+using Builder.Web.Account;
 using Builder.Web.Services;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Builder.Web;
 
@@ -15,6 +22,8 @@ public static class Extensions
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
+
+        builder.AddSignInCookie();
 
         // Scoped = one per circuit: the signed-in key never leaves this process.
         builder.Services.AddScoped<ApiSession>();
@@ -38,5 +47,37 @@ public static class Extensions
                 options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(12);
             });
 #pragma warning restore EXTEXP0001
+    }
+
+    /// <summary>
+    /// The sign-in survives reloads and new tabs in an encrypted cookie; a circuit reads it back
+    /// through <see cref="SessionRestorer"/>.
+    /// </summary>
+    static void AddSignInCookie(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddDataProtection().SetApplicationName("Builder.Web");
+        // The keys that encrypt the cookie must outlive the process, or a restart signs everyone out.
+        // Without a data directory the framework's own default place (the user profile) is used.
+        // Read when the options are built, not here: configuration may still be added until then.
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IConfiguration, ILoggerFactory>((keys, configuration, logging) =>
+        {
+            if (configuration["Builder:DataDirectory"] is { Length: > 0 } dataDirectory)
+                keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(dataDirectory, "data-protection-keys")), logging);
+        });
+
+        builder.Services.AddAuthentication(SessionClaims.Scheme)
+            .AddCookie(SessionClaims.Scheme, cookie =>
+            {
+                cookie.Cookie.Name = "builder-session";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                // Plain HTTP on loopback under the AppHost; behind TLS the cookie is marked Secure.
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.SlidingExpiration = true;
+            });
+        builder.Services.AddOptions<CookieAuthenticationOptions>(SessionClaims.Scheme)
+            .Configure<IOptions<WebOptions>>((cookie, web) => cookie.ExpireTimeSpan = web.Value.SignInLifetime);
+
+        builder.Services.AddScoped<CircuitHandler, SessionRestorer>();
     }
 }

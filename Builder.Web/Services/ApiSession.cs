@@ -2,9 +2,9 @@ namespace Builder.Web.Services;
 
 /// <summary>
 /// The signed-in state of one circuit. It is scoped, and with interactive server rendering the
-/// circuit is the session: the API key lives in server memory only, never in the page, a cookie
-/// or browser storage, and is gone when the circuit ends. That is also why nothing here is
-/// marked for persistent component state, which would serialize it into the page.
+/// circuit is the session: the key is in server memory for the circuit's life, filled from the
+/// encrypted sign-in cookie when the circuit starts (<c>SessionRestorer</c>). It is never rendered
+/// and never marked for persistent component state, which would serialize it into the page.
 /// </summary>
 public sealed class ApiSession
 {

@@ -16,7 +16,7 @@ public sealed partial class BuilderApiClient(HttpClient http, ApiSession session
     /// <summary>The name the AppHost publishes the API under (<c>services__api__http__0</c>); service discovery resolves it.</summary>
     public const string ServiceAddress = "http://api";
 
-    const string KeyNoLongerAccepted = "Your API key is no longer accepted. Sign in again.";
+    public const string KeyNoLongerAccepted = "Your API key is no longer accepted. Sign in again.";
 
     /// <summary>
     /// Checks <paramref name="apiKey"/> with <c>GET /api/me</c> and, if the API accepts it, signs the
@@ -24,19 +24,26 @@ public sealed partial class BuilderApiClient(HttpClient http, ApiSession session
     /// </summary>
     public async Task<bool> SignInAsync(string apiKey, CancellationToken ct = default)
     {
+        if (await CheckKeyAsync(apiKey, ct) is not { } me)
+            return false;
+        session.SignIn(apiKey, me);
+        return true;
+    }
+
+    /// <summary>Who <paramref name="apiKey"/> belongs to, from <c>GET /api/me</c>; null when the API refuses it.</summary>
+    public async Task<Me?> CheckKeyAsync(string apiKey, CancellationToken ct = default)
+    {
         // A key with spaces, line breaks or non-ASCII cannot travel in a header, so it cannot be
         // valid; sending it would only fail here, with a less helpful error.
         if (apiKey.Length == 0 || apiKey.Any(c => c is < '!' or > '~'))
-            return false;
+            return null;
         try
         {
-            var me = await ReadAsync<Me>(HttpMethod.Get, "api/me", null, apiKey, ct);
-            session.SignIn(apiKey, me);
-            return true;
+            return await ReadAsync<Me>(HttpMethod.Get, "api/me", null, apiKey, ct);
         }
         catch (BuilderApiException e) when (e.StatusCode == (int)HttpStatusCode.Unauthorized)
         {
-            return false;
+            return null;
         }
     }
 

@@ -24,7 +24,11 @@ public sealed record LlmCall(long Sequence, DateTimeOffset At, string? Phase, st
     static long? Long(JsonElement p, params string[] names) => Payloads.Number(p, names) is { } d ? (long)Math.Round(d) : null;
 }
 
-public sealed record TestCaseView(string Name, string Outcome, string? Message);
+public sealed record TestCaseView(string Name, string Outcome, string? Message)
+{
+    /// <summary>The id the test-integrity verdict names the test by; the name when the report gives none.</summary>
+    public string Id { get; init; } = Name;
+}
 
 public sealed record IntegrityRule(string Rule, string Message, IReadOnlyList<string> Tests);
 
@@ -92,7 +96,24 @@ public sealed record TestReport(
 
     static IReadOnlyList<TestCaseView> ReadCases(JsonElement p) =>
         [.. Payloads.Objects(p, "change", "results", "tests", "cases", "testCases")
-            .Select(t => new TestCaseView(Payloads.Text(t, "name", "id", "fullName") ?? "(unnamed test)", Payloads.Text(t, "outcome", "status", "result") ?? "unknown", Payloads.Text(t, "message", "error")))];
+            .Select(t =>
+            {
+                var name = Payloads.Text(t, "name", "id", "fullName") ?? "(unnamed test)";
+                return new TestCaseView(name, Outcome(Payloads.Text(t, "outcome", "status", "result")), Payloads.Text(t, "message", "error"))
+                {
+                    Id = Payloads.Text(t, "id") ?? name,
+                };
+            })];
+
+    /// <summary>Verify writes the outcome as its enum's number (0 passed, 1 failed, 2 skipped); runners' own reports write a word.</summary>
+    static string Outcome(string? written) => written switch
+    {
+        null => "unknown",
+        "0" => "passed",
+        "1" => "failed",
+        "2" => "skipped",
+        _ => written,
+    };
 
     static IntegrityVerdictView? ReadVerdict(JsonElement p)
     {

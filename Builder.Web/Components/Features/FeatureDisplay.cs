@@ -17,6 +17,18 @@ public static class FeatureDisplay
     /// <summary>The CSS class that colours a status chip.</summary>
     public static string ChipClass(FeatureStatus status) => "chip chip-" + status.ToString().ToLowerInvariant();
 
+    /// <summary>
+    /// How a progress bar is coloured: the running blue only while the run can still move; a run
+    /// that failed must not look like one in progress.
+    /// </summary>
+    public static string ProgressTone(FeatureStatus status) => status switch
+    {
+        FeatureStatus.Failed or FeatureStatus.RolledBack => "failed",
+        FeatureStatus.Completed => "done",
+        FeatureStatus.Cancelled or FeatureStatus.Rejected => "stopped",
+        _ => "running",
+    };
+
     /// <summary>The API names phases in lower case (<c>healthcheck</c>); people read "Health check".</summary>
     public static string? Phase(string? phase) => phase switch
     {
