@@ -1,0 +1,72 @@
+using Builder.Api.Auth;
+using Builder.Api.Infrastructure;
+using Builder.Core.Domain;
+using Builder.Core.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Builder.Api.Deployments;
+
+/// <summary>The service registry: what the tenant's runs deployed, which version is live, and each version's story.</summary>
+public static class ServicesApi
+{
+    public static void MapServicesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/services").WithTags("Services");
+        api.MapGet("/", List).RequireAuthorization(ApiScopes.FeaturesRead)
+            .WithSummary("The tenant's deployed services, each with its stable address and live version.");
+        api.MapGet("/{name}", Get).RequireAuthorization(ApiScopes.FeaturesRead)
+            .WithSummary("One service: its stable address, target and live version.");
+        api.MapGet("/{name}/versions", Versions).RequireAuthorization(ApiScopes.FeaturesRead)
+            .WithSummary("Every version of a service, newest first: run, commit, release folder, address, state, who deployed it and when.");
+    }
+
+    public static async Task<Ok<List<ServiceView>>> List(HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
+    {
+        var tenantId = http.User.TenantId();
+        var services = await db.Services.AsNoTracking().Where(s => s.TenantId == tenantId).OrderBy(s => s.Name).ToListAsync(cancellationToken);
+        var liveIds = services.Where(s => s.LiveVersionId != null).Select(s => s.LiveVersionId!.Value).ToList();
+        var live = await db.ServiceVersions.AsNoTracking().Where(v => liveIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, cancellationToken);
+        return TypedResults.Ok(services.Select(s => ServiceView.Of(s, s.LiveVersionId is { } id && live.TryGetValue(id, out var v) ? v : null)).ToList());
+    }
+
+    public static async Task<Results<Ok<ServiceView>, ProblemHttpResult>> Get(string name, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
+    {
+        var tenantId = http.User.TenantId();
+        var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.TenantId == tenantId && s.Name == name, cancellationToken);
+        if (service is null)
+            return NotFound(name);
+        var live = service.LiveVersionId is { } id ? await db.ServiceVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, cancellationToken) : null;
+        return TypedResults.Ok(ServiceView.Of(service, live));
+    }
+
+    public static async Task<Results<Ok<List<ServiceVersionView>>, ProblemHttpResult>> Versions(
+        string name, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
+    {
+        var tenantId = http.User.TenantId();
+        var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.TenantId == tenantId && s.Name == name, cancellationToken);
+        if (service is null)
+            return NotFound(name);
+        var versions = await db.ServiceVersions.AsNoTracking().Where(v => v.ServiceId == service.Id).OrderByDescending(v => v.Number).ToListAsync(cancellationToken);
+        return TypedResults.Ok(versions.Select(ServiceVersionView.Of).ToList());
+    }
+
+    static ProblemHttpResult NotFound(string name) => Problems.NotFound($"No service named '{name}' is deployed by this tenant.");
+}
+
+public sealed record ServiceView(string Name, string Target, string StableUrl, Guid RepositoryId, ServiceVersionView? Live, DateTime CreatedAt, DateTime UpdatedAt)
+{
+    public static ServiceView Of(DeployedService service, ServiceVersion? live) =>
+        new(service.Name, service.Target, service.StableUrl, service.RepositoryId, live is null ? null : ServiceVersionView.Of(live), service.CreatedAt, service.UpdatedAt);
+}
+
+public sealed record ServiceVersionView(
+    int Number, string State, Guid FeatureId, int Attempt, string CommitSha, string ReleaseFolder, string? Url, string? Reason, string DeployedBy,
+    DateTime CreatedAt, DateTime? LiveAt, DateTime? EndedAt)
+{
+    public static ServiceVersionView Of(ServiceVersion v) =>
+        new(v.Number, Describe(v.State), v.FeatureId, v.Attempt, v.CommitSha, v.ReleaseFolder, v.Url, v.Reason, v.DeployedBy, v.CreatedAt, v.LiveAt, v.EndedAt);
+
+    /// <summary>The registry's words: starting, live, standby, stopped, failed, rolled-back.</summary>
+    static string Describe(ServiceVersionState state) => state == ServiceVersionState.RolledBack ? "rolled-back" : state.ToString().ToLowerInvariant();
+}
