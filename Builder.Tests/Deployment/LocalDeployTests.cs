@@ -45,32 +45,38 @@ public sealed class LocalDeployTests(DeployingBuilder fixture) : IClassFixture<D
         ["Makefile"] = "build:\n\t@node --check server.js\n\ntest:\n\t@echo tests passed\n",
         ["server.js"] = Server,
         ["version.txt"] = "0\n",
-        ["builder.yaml"] = $"""
-            service: {service}
-            runtime: node
-            start: node server.js
-            port: $PORT
-            health:
-              path: /health
-              readinessTimeout: 2s
-            policy:
-              successRate: 99
-              p99: 1s
-              interval: 100ms
-              window: 2s
-              keepPrevious: 60s
-            """,
+        ["builder.yaml"] = Manifest(service),
     });
+
+    static string Manifest(string service, string window = "2s", string keepPrevious = "60s") => $"""
+        service: {service}
+        runtime: node
+        start: node server.js
+        port: $PORT
+        health:
+          path: /health
+          readinessTimeout: 2s
+        policy:
+          successRate: 99
+          p99: 1s
+          interval: 100ms
+          window: {window}
+          keepPrevious: {keepPrevious}
+        """;
 
     static string NewName() => $"svc-{Guid.NewGuid():N}"[..20];
 
-    async Task<JsonNode> DeployAsync(Guid repositoryId, string version, string? mode = null)
+    async Task<JsonNode> DeployAsync(Guid repositoryId, string version, string? mode = null, string? manifest = null) =>
+        await _api.WaitForEndAsync(await SubmitVersionAsync(repositoryId, version, mode, manifest), TimeSpan.FromMinutes(3));
+
+    async Task<Guid> SubmitVersionAsync(Guid repositoryId, string version, string? mode = null, string? manifest = null)
     {
         List<object> files = [BuilderApi.File("version.txt", version + "\n", "replace")];
         if (mode is not null)
             files.Add(BuilderApi.File("mode.txt", mode + "\n"));
-        var id = await _api.SubmitAsync(repositoryId, $"Version {version}", files);
-        return await _api.WaitForEndAsync(id, TimeSpan.FromMinutes(3));
+        if (manifest is not null)
+            files.Add(BuilderApi.File("builder.yaml", manifest, "replace"));
+        return await _api.SubmitAsync(repositoryId, $"Version {version}", files);
     }
 
     async Task<JsonNode> ServiceAsync(string name) => JsonNode.Parse(await _api.Http.GetStringAsync($"/api/services/{name}"))!;
@@ -229,5 +235,48 @@ public sealed class LocalDeployTests(DeployingBuilder fixture) : IClassFixture<D
         feature["error"]!["phase"]!.GetValue<string>().ShouldBe("deploy");
         feature["error"]!["code"]!.GetValue<string>().ShouldBe("manifest_invalid");
         feature["error"]!["message"]!.GetValue<string>().ShouldContain("line 4: target 'docker' is not available yet");
+    }
+
+    [Fact]
+    public async Task The_replaced_version_is_stopped_when_its_rollback_window_is_over()
+    {
+        var name = NewName();
+        using var repository = ServiceRepository(name);
+        var repositoryId = await _api.RegisterRepositoryAsync(repository.RemotePath);
+        (await DeployAsync(repositoryId, "1"))["status"]!.GetValue<string>().ShouldBe("Completed");
+        var firstUrl = JsonNode.Parse(await _api.Http.GetStringAsync($"/api/services/{name}/versions"))!.AsArray().Single()!["url"]!.GetValue<string>();
+
+        (await DeployAsync(repositoryId, "2", manifest: Manifest(name, keepPrevious: "1s")))["status"]!.GetValue<string>().ShouldBe("Completed");
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while ((await VersionsAsync(name)).Last().State != "stopped" && DateTime.UtcNow < deadline)
+            await Task.Delay(200);
+        (await VersionsAsync(name)).ShouldBe([(2, "live"), (1, "stopped")]);
+        await Should.ThrowAsync<HttpRequestException>(() => GetAsync(firstUrl));
+    }
+
+    [Fact]
+    public async Task Cancelling_during_HealthCheck_gives_the_stable_address_back_to_the_previous_version()
+    {
+        var name = NewName();
+        using var repository = ServiceRepository(name);
+        var repositoryId = await _api.RegisterRepositoryAsync(repository.RemotePath);
+        (await DeployAsync(repositoryId, "1"))["status"]!.GetValue<string>().ShouldBe("Completed");
+        var stable = (await ServiceAsync(name))["stableUrl"]!.GetValue<string>();
+
+        var id = await SubmitVersionAsync(repositoryId, "2", manifest: Manifest(name, window: "60s"));
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (!(await _api.EventsAsync(id)).Any(e => (string)e!["type"]! == "deploy.traffic_switched") && DateTime.UtcNow < deadline)
+            await Task.Delay(200);
+        (await GetAsync(stable)).ShouldBe((HttpStatusCode.OK, "version 2"));
+
+        (await _api.ActAsync(id, "cancel", new { reason = "changed my mind" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await _api.WaitForEndAsync(id))["status"]!.GetValue<string>().ShouldBe("Cancelled");
+
+        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while ((await VersionsAsync(name)).First().State != "rolled-back" && DateTime.UtcNow < deadline)
+            await Task.Delay(200);
+        (await VersionsAsync(name)).ShouldBe([(2, "rolled-back"), (1, "live")]);
+        (await GetAsync(stable)).ShouldBe((HttpStatusCode.OK, "version 1"));
     }
 }
