@@ -20,7 +20,7 @@ public sealed class DeployingBuilder : IDisposable
 /// Features of a small Node HTTP service deployed on the local target: blue/green behind the stable
 /// address, readiness, the monitoring window, and rollback to the previous version (or to nothing).
 /// </summary>
-public sealed class LocalDeployTests(DeployingBuilder fixture) : IClassFixture<DeployingBuilder>
+public sealed class LocalDeployTests(DeployingBuilder fixture, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<DeployingBuilder>
 {
     readonly BuilderApi _api = fixture.Builder.Admin();
 
@@ -63,6 +63,15 @@ public sealed class LocalDeployTests(DeployingBuilder fixture) : IClassFixture<D
           window: {window}
           keepPrevious: {keepPrevious}
         """;
+
+    /// <summary>Prints (and bounds) the time from the failed gate to the rollback's end, the previous version serving again.</summary>
+    void Benchmark(JsonArray events, string from, string what)
+    {
+        var start = events.First(e => (string)e!["type"]! == from)!["timestamp"]!.GetValue<DateTime>();
+        var end = events.Single(e => (string)e!["type"]! == "rollback.completed")!["timestamp"]!.GetValue<DateTime>();
+        output.WriteLine($"benchmark: {what} -> previous version serving again: {(end - start).TotalMilliseconds:0} ms");
+        (end - start).ShouldBeLessThan(TimeSpan.FromSeconds(5));
+    }
 
     static string NewName() => $"svc-{Guid.NewGuid():N}"[..20];
 
@@ -178,6 +187,7 @@ public sealed class LocalDeployTests(DeployingBuilder fixture) : IClassFixture<D
         events.Count(e => (string)e!["type"]! == "healthcheck.readiness").ShouldBe(2, "a failed readiness check is retried once");
         events.Select(e => (string)e!["type"]!).ShouldContain("rollback.completed");
         events.Select(e => (string)e!["type"]!).ShouldNotContain("deploy.traffic_switched");
+        Benchmark(events, "rollback.started", "failed readiness gate");
     }
 
     [Fact]
@@ -198,6 +208,7 @@ public sealed class LocalDeployTests(DeployingBuilder fixture) : IClassFixture<D
 
         var events = await _api.EventsAsync(degrading["id"]!.GetValue<Guid>());
         events.Select(e => (string)e!["type"]!).ShouldContain("deploy.traffic_switched");
+        Benchmark(events, "healthcheck.breached", "breach in the window");
         var failed = events.Last(e => (string)e!["type"]! == "feature.failed");
         failed!["payload"]!["rolledBack"]!.GetValue<bool>().ShouldBeTrue();
         failed["payload"]!["figures"]!["failures"]!.GetValue<double>().ShouldBeGreaterThan(0);
