@@ -65,6 +65,7 @@ public static class Extensions
         bus.AddConsumer<DeliverChangeConsumer, PhaseConsumerDefinition<DeliverChangeConsumer>>();
         bus.AddConsumer<DeployChangeConsumer, PhaseConsumerDefinition<DeployChangeConsumer>>();
         bus.AddConsumer<CheckHealthConsumer, PhaseConsumerDefinition<CheckHealthConsumer>>();
+        bus.AddConsumer<ServiceRollbackConsumer>();
 
         bus.AddAgentConsumers();
 

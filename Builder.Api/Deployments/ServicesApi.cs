@@ -1,8 +1,10 @@
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
+using Builder.Core.Contracts;
 using Builder.Core.Domain;
 using Builder.Core.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
 namespace Builder.Api.Deployments;
@@ -19,6 +21,29 @@ public static class ServicesApi
             .WithSummary("One service: its stable address, target and live version.");
         api.MapGet("/{name}/versions", Versions).RequireAuthorization(ApiScopes.FeaturesRead)
             .WithSummary("Every version of a service, newest first: run, commit, release folder, address, state, who deployed it and when.");
+        api.MapPost("/{name}/rollback", Rollback).RequireAuthorization(ApiScopes.ApprovalsWrite)
+            .WithSummary("Give the stable address back to the version the live one replaced (while it is kept warm); the live version is stopped and marked rolled back.");
+    }
+
+    public static async Task<Results<Accepted<RollbackAccepted>, ProblemHttpResult>> Rollback(
+        string name, RollbackRequest? request, HttpContext http, BuilderDbContext db, IPublishEndpoint publisher, CancellationToken cancellationToken)
+    {
+        var tenantId = http.User.TenantId();
+        var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.TenantId == tenantId && s.Name == name, cancellationToken);
+        if (service is null)
+            return NotFound(name);
+        var live = service.LiveVersionId is { } id ? await db.ServiceVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, cancellationToken) : null;
+        var previous = live is null ? null : await db.ServiceVersions.AsNoTracking()
+            .Where(v => v.ServiceId == service.Id && v.Number < live.Number && v.State == ServiceVersionState.Standby)
+            .OrderByDescending(v => v.Number).FirstOrDefaultAsync(cancellationToken);
+        if (live is null || previous is null)
+            return Problems.Conflict("Nothing to roll back to",
+                live is null ? $"'{name}' has no live version." : $"No earlier version of '{name}' is kept warm; its rollback window is over.");
+
+        Audit.AuditLog.Add(db, http.User, "service.rollback_requested", $"service/{name}", new { from = live.Number, to = previous.Number, reason = request?.Reason });
+        await db.SaveChangesAsync(cancellationToken);
+        await publisher.Publish(new ServiceRollbackRequested(service.Id, live.Id, previous.Id, http.User.Actor(), request?.Reason), cancellationToken);
+        return TypedResults.Accepted($"/api/services/{name}", new RollbackAccepted(name, live.Number, previous.Number));
     }
 
     public static async Task<Ok<List<ServiceView>>> List(HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
@@ -53,6 +78,10 @@ public static class ServicesApi
 
     static ProblemHttpResult NotFound(string name) => Problems.NotFound($"No service named '{name}' is deployed by this tenant.");
 }
+
+public sealed record RollbackRequest(string? Reason);
+
+public sealed record RollbackAccepted(string Service, int From, int To);
 
 public sealed record ServiceView(string Name, string Target, string StableUrl, Guid RepositoryId, ServiceVersionView? Live, DateTime CreatedAt, DateTime UpdatedAt)
 {

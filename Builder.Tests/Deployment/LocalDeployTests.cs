@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Builder.Tests.Support;
 
@@ -289,5 +290,27 @@ public sealed class LocalDeployTests(DeployingBuilder fixture, Xunit.Abstraction
             await Task.Delay(200);
         (await VersionsAsync(name)).ShouldBe([(2, "rolled-back"), (1, "live")]);
         (await GetAsync(stable)).ShouldBe((HttpStatusCode.OK, "version 1"));
+    }
+
+    [Fact]
+    public async Task A_manual_rollback_gives_the_stable_address_back_to_the_standby_version_once()
+    {
+        var name = NewName();
+        using var repository = ServiceRepository(name);
+        var repositoryId = await _api.RegisterRepositoryAsync(repository.RemotePath);
+        (await DeployAsync(repositoryId, "1"))["status"]!.GetValue<string>().ShouldBe("Completed");
+        (await DeployAsync(repositoryId, "2"))["status"]!.GetValue<string>().ShouldBe("Completed");
+        var stable = (await ServiceAsync(name))["stableUrl"]!.GetValue<string>();
+
+        var accepted = await _api.Http.PostAsJsonAsync($"/api/services/{name}/rollback", new { reason = "customers complain" });
+        accepted.StatusCode.ShouldBe(HttpStatusCode.Accepted, await accepted.Content.ReadAsStringAsync());
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while ((await VersionsAsync(name)).First().State != "rolled-back" && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+
+        (await VersionsAsync(name)).ShouldBe([(2, "rolled-back"), (1, "live")]);
+        (await GetAsync(stable)).ShouldBe((HttpStatusCode.OK, "version 1"));
+        (await _api.Http.PostAsJsonAsync($"/api/services/{name}/rollback", new { })).StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await _api.Http.PostAsJsonAsync($"/api/services/nothing-here/rollback", new { })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 }

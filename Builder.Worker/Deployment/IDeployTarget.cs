@@ -41,7 +41,9 @@ public sealed record PublishedRelease(string Folder, string? Command, string Out
 /// <summary>The target a manifest names, among those this worker has.</summary>
 public sealed class DeployTargets(IEnumerable<IDeployTarget> targets)
 {
-    public IDeployTarget For(DeployManifest manifest) =>
-        targets.FirstOrDefault(t => t.Name == manifest.Target)
-        ?? throw new Pipeline.PhaseFailedException("target_unavailable", $"This worker has no '{manifest.Target}' deploy target; it deploys to: {string.Join(", ", targets.Select(t => t.Name))}.");
+    public IDeployTarget For(DeployManifest manifest) => For(manifest.Target);
+
+    public IDeployTarget For(string name) =>
+        targets.FirstOrDefault(t => t.Name == name)
+        ?? throw new Pipeline.PhaseFailedException("target_unavailable", $"This worker has no '{name}' deploy target; it deploys to: {string.Join(", ", targets.Select(t => t.Name))}.");
 }
