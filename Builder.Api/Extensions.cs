@@ -85,6 +85,7 @@ public static class Extensions
         api.MapStatusApi();
         api.MapArchiveApi();
         api.MapAuditApi();
+        Deployments.ServicesApi.MapServicesApi(api);
         api.MapBuilderMcp();
         return app;
     }

@@ -2,6 +2,7 @@ using Builder.Core;
 using Builder.Core.Messaging;
 using Builder.Core.StateMachines;
 using Builder.Worker.Agent;
+using Builder.Worker.Deployment;
 using Builder.Worker.Execution;
 using Builder.Worker.Phases;
 using Builder.Worker.Sandbox;
@@ -48,6 +49,7 @@ public static class Extensions
         builder.AddPullRequestHosts();
         builder.Services.AddSingleton<PullRequestPublisher>();
         builder.Services.AddHostedService<RecoverySweeper>();
+        builder.AddDeployment();
         return builder;
     }
 
@@ -63,6 +65,7 @@ public static class Extensions
         bus.AddConsumer<DeliverChangeConsumer, PhaseConsumerDefinition<DeliverChangeConsumer>>();
         bus.AddConsumer<DeployChangeConsumer, PhaseConsumerDefinition<DeployChangeConsumer>>();
         bus.AddConsumer<CheckHealthConsumer, PhaseConsumerDefinition<CheckHealthConsumer>>();
+        bus.AddConsumer<ServiceRollbackConsumer>();
 
         bus.AddAgentConsumers();
 

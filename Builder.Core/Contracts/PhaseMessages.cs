@@ -39,7 +39,13 @@ public sealed record ChangeDelivered(Guid FeatureId, int Attempt, string Branch,
 
 public sealed record ChangeDeployed(Guid FeatureId, int Attempt, bool Skipped);
 
-public sealed record HealthChecked(Guid FeatureId, int Attempt, bool Healthy, bool RolledBack, bool Skipped);
+/// <summary>
+/// How the new version fared. Unhealthy and rolled back: the previous version (or nothing, after a first
+/// deploy) serves again; unhealthy and not rolled back: the rollback itself could not be completed.
+/// Reason and Figures say why, in words and numbers (success rate, p50/p99, probes).
+/// </summary>
+public sealed record HealthChecked(Guid FeatureId, int Attempt, bool Healthy, bool RolledBack, bool Skipped, string? Reason = null,
+    IReadOnlyDictionary<string, double>? Figures = null);
 
 /// <summary>A phase could not do its work. Ends the run Failed in that phase.</summary>
 public sealed record PhaseFailed(Guid FeatureId, int Attempt, string Phase, string ErrorCode, string Message, bool Retryable);

@@ -31,6 +31,18 @@ public static class EventTypes
     public const string PullRequestSkipped = "pull_request.skipped";
     public const string DeploySkipped = "deploy.skipped";
     public const string HealthCheckSkipped = "healthcheck.skipped";
+    public const string ManifestRead = "deploy.manifest_read";
+    public const string ReleasePublished = "deploy.release_published";
+    public const string VersionStarted = "deploy.version_started";
+    public const string VersionRestarted = "deploy.version_restarted";
+    public const string ReadinessChecked = "healthcheck.readiness";
+    public const string TrafficSwitched = "deploy.traffic_switched";
+    public const string MonitoringCompleted = "healthcheck.window_completed";
+    public const string ProbeFailed = "healthcheck.probe_failed";
+    public const string HealthBreached = "healthcheck.breached";
+    public const string RollbackStarted = "rollback.started";
+    public const string RollbackCompleted = "rollback.completed";
+    public const string VersionStopped = "deploy.version_stopped";
 
     public const string ApprovalRequested = "approval.requested";
     public const string ApprovalGranted = "approval.granted";

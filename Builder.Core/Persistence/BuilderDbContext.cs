@@ -29,6 +29,8 @@ public class BuilderDbContext(DbContextOptions options) : DbContext(options), ID
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<LlmCall> LlmCalls => Set<LlmCall>();
     public DbSet<FeatureBudget> FeatureBudgets => Set<FeatureBudget>();
+    public DbSet<DeployedService> Services => Set<DeployedService>();
+    public DbSet<ServiceVersion> ServiceVersions => Set<ServiceVersion>();
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -109,6 +111,28 @@ public class BuilderDbContext(DbContextOptions options) : DbContext(options), ID
             e.HasIndex(x => new { x.FeatureId, x.Name }).IsUnique();
             e.Property(x => x.Name).HasMaxLength(200);
             e.Property(x => x.ContentType).HasMaxLength(100);
+        });
+
+        model.Entity<DeployedService>(e =>
+        {
+            e.ToTable("services");
+            e.HasIndex(x => x.Name).IsUnique();
+            e.HasIndex(x => x.TenantId);
+            e.Property(x => x.Name).HasMaxLength(40);
+            e.Property(x => x.Target).HasMaxLength(32);
+            e.Property(x => x.StableUrl).HasMaxLength(500);
+        });
+
+        model.Entity<ServiceVersion>(e =>
+        {
+            e.ToTable("service_versions");
+            e.HasIndex(x => new { x.ServiceId, x.Number }).IsUnique();
+            e.HasIndex(x => x.FeatureId);
+            e.Property(x => x.CommitSha).HasMaxLength(64);
+            e.Property(x => x.ReleaseFolder).HasMaxLength(1000);
+            e.Property(x => x.Url).HasMaxLength(500);
+            e.Property(x => x.DeployedBy).HasMaxLength(300);
+            e.Property(x => x.Reason).HasMaxLength(4000);
         });
 
         model.Entity<AuditEntry>(e =>

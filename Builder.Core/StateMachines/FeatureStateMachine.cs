@@ -101,9 +101,22 @@ public sealed class FeatureStateMachine : MassTransitStateMachine<FeatureState>
                 .ThenAsync(ctx => Record(ctx, EventTypes.FeatureCompleted, new { branch = ctx.Saga.Branch, commitSha = ctx.Saga.CommitSha }))
                 .TransitionTo(Completed),
             When(HealthChecked, ctx => ctx.Message.Attempt == ctx.Saga.Attempt && !ctx.Message.Healthy && ctx.Message.RolledBack)
+                .Then(ctx => Unhealthy(ctx.Saga, ctx.Message, "rolled_back"))
                 .Then(ctx => Leave(ctx.Saga))
-                .ThenAsync(ctx => Record(ctx, EventTypes.FeatureFailed, new { rolledBack = true }))
-                .TransitionTo(RolledBack));
+                .ThenAsync(ctx => Record(ctx, EventTypes.FeatureFailed, new
+                {
+                    rolledBack = true, errorCode = ctx.Saga.ErrorCode, phase = ctx.Saga.FailedPhase, message = ctx.Saga.ErrorMessage, figures = ctx.Message.Figures,
+                }))
+                .TransitionTo(RolledBack),
+            // The rollback itself did not complete: no state claims the previous version serves.
+            When(HealthChecked, ctx => ctx.Message.Attempt == ctx.Saga.Attempt && !ctx.Message.Healthy && !ctx.Message.RolledBack)
+                .Then(ctx => Unhealthy(ctx.Saga, ctx.Message, "unhealthy"))
+                .Then(ctx => Leave(ctx.Saga))
+                .ThenAsync(ctx => Record(ctx, EventTypes.FeatureFailed, new
+                {
+                    rolledBack = false, errorCode = ctx.Saga.ErrorCode, phase = ctx.Saga.FailedPhase, message = ctx.Saga.ErrorMessage, figures = ctx.Message.Figures,
+                }))
+                .TransitionTo(Failed));
 
         During(AwaitingPlanApproval,
             When(Approved)
@@ -254,6 +267,14 @@ public sealed class FeatureStateMachine : MassTransitStateMachine<FeatureState>
     }
 
     static void Leave(FeatureState saga) => saga.Gate = null;
+
+    static void Unhealthy(FeatureState saga, HealthChecked result, string errorCode)
+    {
+        saga.ErrorCode = errorCode;
+        saga.FailedPhase = Phase.HealthCheck.Name();
+        saga.ErrorMessage = result.Reason ?? "The new version was not healthy.";
+        saga.Retryable = true;
+    }
 
     bool CanFix(FeatureState saga, PhaseFailed failure) =>
         saga.Author == "agent" && saga.FixRounds < _maxFixRounds && FixableErrors.Contains(failure.ErrorCode);

@@ -63,6 +63,56 @@ public sealed class FeatureStateMachineSpecs : IAsyncLifetime
         done.CommitSha.ShouldBe("deadbeef");
     }
 
+    async Task ReachHealthCheckAsync()
+    {
+        await RequestAsync();
+        await Publish(new FeaturePlanned(_id, 1, "abc123"));
+        await _host.WaitForStateAsync(_id, "Generating");
+        await Publish(new ChangeGenerated(_id, 1, 2));
+        await _host.WaitForStateAsync(_id, "Building");
+        await Publish(new ChangeBuilt(_id, 1));
+        await _host.WaitForStateAsync(_id, "Verifying");
+        await Publish(new ChangeVerified(_id, 1));
+        await _host.WaitForStateAsync(_id, "Delivering");
+        await Publish(new ChangeDelivered(_id, 1, "builder/x", "deadbeef"));
+        await _host.WaitForStateAsync(_id, "Deploying");
+        await Publish(new ChangeDeployed(_id, 1, Skipped: false));
+        await _host.WaitForStateAsync(_id, "CheckingHealth");
+    }
+
+    [Fact]
+    public async Task An_unhealthy_version_rolled_back_ends_RolledBack_with_the_reason()
+    {
+        await ReachHealthCheckAsync();
+        await Publish(new HealthChecked(_id, 1, Healthy: false, RolledBack: true, Skipped: false, "readiness failed: /health answered 500",
+            new Dictionary<string, double> { ["successRate"] = 0 }));
+
+        var done = await _host.WaitForStateAsync(_id, "RolledBack");
+        done.ErrorCode.ShouldBe("rolled_back");
+        done.FailedPhase.ShouldBe("healthcheck");
+        done.ErrorMessage.ShouldBe("readiness failed: /health answered 500");
+    }
+
+    [Fact]
+    public async Task An_unhealthy_version_whose_rollback_did_not_complete_ends_Failed_instead_of_stalling()
+    {
+        await ReachHealthCheckAsync();
+        await Publish(new HealthChecked(_id, 1, Healthy: false, RolledBack: false, Skipped: false, "the previous version did not answer either"));
+
+        var done = await _host.WaitForStateAsync(_id, "Failed");
+        done.ErrorCode.ShouldBe("unhealthy");
+        done.ErrorMessage.ShouldBe("the previous version did not answer either");
+    }
+
+    [Fact]
+    public async Task A_failure_during_HealthCheck_ends_Failed()
+    {
+        await ReachHealthCheckAsync();
+        await Publish(new PhaseFailed(_id, 1, "healthcheck", "internal_error", "probe crashed", true));
+
+        (await _host.WaitForStateAsync(_id, "Failed")).ErrorCode.ShouldBe("internal_error");
+    }
+
     [Fact]
     public async Task A_checkpoints_feature_waits_at_the_plan_gate_until_approved()
     {

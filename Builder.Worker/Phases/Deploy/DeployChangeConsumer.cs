@@ -1,19 +1,92 @@
+using Builder.Core.Artifacts;
 using Builder.Core.Contracts;
 using Builder.Core.Domain;
 using Builder.Core.Events;
+using Builder.Worker.Deployment;
 using Builder.Worker.Pipeline;
+using Microsoft.Extensions.Options;
 
 namespace Builder.Worker.Phases.Deploy;
 
-/// <summary>Deploy: start the new version beside the old one. Repositories without a deploy target skip it, saying why.</summary>
-public sealed class DeployChangeConsumer(PhaseServices services) : PhaseConsumer<DeployChange>(services)
+/// <summary>
+/// Deploy: publish the verified change into a versioned release folder and start it beside the live
+/// version. Nothing is routed to it yet: HealthCheck switches the stable address once it is ready.
+/// Repositories without a builder.yaml skip it, saying why.
+/// </summary>
+public sealed class DeployChangeConsumer(PhaseServices services, DeployTargets targets, ServiceRegistry registry, IOptions<DeployOptions> options)
+    : PhaseConsumer<DeployChange>(services)
 {
     protected override Phase Phase => Phase.Deploy;
 
     protected override async Task<PhaseOutcome> RunAsync(PhaseRun run, DeployChange command)
     {
-        const string reason = "The repository has no deploy target; the change is delivered as a branch.";
-        await run.RecordAsync(EventTypes.DeploySkipped, new { reason });
-        return new PhaseOutcome(new ChangeDeployed(run.Feature.Id, run.Attempt, Skipped: true), Skipped: true, reason);
+        var change = await run.LoadAsync(ArtifactNames.Change);
+        var workspace = await Services.Workspaces.PrepareAsync(run.Repository, run.Feature.Id, run.State.BaseCommit!, change, run.CancellationToken);
+        var manifest = ReadManifest(workspace);
+        if (manifest is null)
+        {
+            const string reason = "The repository has no deploy target (no builder.yaml); the change is delivered as a branch.";
+            await run.RecordAsync(EventTypes.DeploySkipped, new { reason });
+            return new PhaseOutcome(new ChangeDeployed(run.Feature.Id, run.Attempt, Skipped: true), Skipped: true, reason);
+        }
+
+        var target = targets.For(manifest);
+        target.Check(manifest);
+        await run.RecordAsync(EventTypes.ManifestRead, new
+        {
+            service = manifest.Service, runtime = manifest.Runtime, target = manifest.Target, start = manifest.Start, publish = manifest.Publish,
+            health = new { manifest.Health.Path, manifest.Health.ExpectedStatus, readinessTimeoutMs = manifest.Health.ReadinessTimeout.TotalMilliseconds },
+            policy = new
+            {
+                manifest.Policy.SuccessRate, p99Ms = manifest.Policy.MaxP99.TotalMilliseconds, intervalMs = manifest.Policy.Interval.TotalMilliseconds,
+                windowMs = manifest.Policy.Window.TotalMilliseconds,
+            },
+        });
+
+        var commit = run.State.CommitSha ?? run.State.BaseCommit!;
+        var releases = Path.GetFullPath(options.Value.ReleasesDirectory, Path.GetFullPath(Services.Options.DataDirectory));
+        var (service, version) = await registry.RegisterAsync(run, manifest, target.StableAddress(manifest.Service), commit,
+            number => Path.Combine(releases, manifest.Service, $"{number}-{commit[..Math.Min(8, commit.Length)]}"));
+        var release = new Release(version.Id, version.Number, manifest, workspace, version.ReleaseFolder, run.Feature.Id);
+
+        try
+        {
+            var published = await target.PublishAsync(release, run.CancellationToken);
+            await run.StoreTextAsync("publish.log", $"$ {published.Command ?? "(nothing to publish)"}\n{published.Output}");
+            await run.RecordAsync(EventTypes.ReleasePublished, new
+            {
+                service = service.Name, version = version.Number, folder = published.Folder, command = published.Command, durationMs = (long)published.Duration.TotalMilliseconds,
+            });
+
+            var url = await target.StartAsync(release, reason => _ = run.RecordAsync(EventTypes.VersionRestarted,
+                new { service = service.Name, version = version.Number, reason }, Guid.NewGuid().ToString("N")), run.CancellationToken);
+            await registry.SetStateAsync(version.Id, ServiceVersionState.Starting, url: url.ToString());
+            await run.RecordAsync(EventTypes.VersionStarted, new
+            {
+                service = service.Name, version = version.Number, url = url.ToString(), stableUrl = service.StableUrl, commitSha = commit,
+                previous = service.LiveVersionId,
+            });
+        }
+        catch (Exception ex)
+        {
+            // The live version was never touched: the stable address still reaches it.
+            await target.StopAsync(version.Id);
+            await registry.SetStateAsync(version.Id, ServiceVersionState.Failed, ex is OperationCanceledException ? "cancelled" : ex.Message);
+            throw;
+        }
+
+        return new PhaseOutcome(new ChangeDeployed(run.Feature.Id, run.Attempt, Skipped: false));
+    }
+
+    static DeployManifest? ReadManifest(string workspace)
+    {
+        try
+        {
+            return DeployManifestParser.Find(workspace);
+        }
+        catch (DeployManifestException ex)
+        {
+            throw new PhaseFailedException("manifest_invalid", ex.Message);
+        }
     }
 }

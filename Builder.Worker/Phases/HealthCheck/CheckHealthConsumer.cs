@@ -1,19 +1,98 @@
+using Builder.Core.Artifacts;
 using Builder.Core.Contracts;
 using Builder.Core.Domain;
 using Builder.Core.Events;
+using Builder.Worker.Deployment;
 using Builder.Worker.Pipeline;
+using Microsoft.Extensions.Options;
 
 namespace Builder.Worker.Phases.HealthCheck;
 
-/// <summary>Health check: probe a deployed version and roll back on failure. Nothing deployed, nothing to probe.</summary>
-public sealed class CheckHealthConsumer(PhaseServices services) : PhaseConsumer<CheckHealth>(services)
+/// <summary>
+/// Health check: readiness of the new version (retried once after a wait), then the switch of the
+/// stable address, then a monitoring window. A version that is not ready or breaches the policy is
+/// rolled back: the stable address goes back to the previous version (or to nothing after a first
+/// deploy), which is verified, and the run ends RolledBack with the reason and the figures.
+/// Nothing deployed, nothing to probe.
+/// </summary>
+public sealed class CheckHealthConsumer(
+    PhaseServices services, DeployTargets targets, ServiceRegistry registry, HealthProbe probe, MonitoringWindow window, IOptions<DeployOptions> options)
+    : PhaseConsumer<CheckHealth>(services)
 {
     protected override Phase Phase => Phase.HealthCheck;
 
     protected override async Task<PhaseOutcome> RunAsync(PhaseRun run, CheckHealth command)
     {
-        const string reason = "Nothing was deployed, so there is nothing to probe.";
-        await run.RecordAsync(EventTypes.HealthCheckSkipped, new { reason });
-        return new PhaseOutcome(new HealthChecked(run.Feature.Id, run.Attempt, Healthy: true, RolledBack: false, Skipped: true), Skipped: true, reason);
+        if (await registry.FindAsync(run.Feature.Id, run.Attempt, run.CancellationToken) is not var (service, version))
+        {
+            const string reason = "Nothing was deployed, so there is nothing to probe.";
+            await run.RecordAsync(EventTypes.HealthCheckSkipped, new { reason });
+            return new PhaseOutcome(new HealthChecked(run.Feature.Id, run.Attempt, Healthy: true, RolledBack: false, Skipped: true), Skipped: true, reason);
+        }
+
+        var change = await run.LoadAsync(ArtifactNames.Change);
+        var workspace = await Services.Workspaces.PrepareAsync(run.Repository, run.Feature.Id, run.State.BaseCommit!, change, run.CancellationToken);
+        var manifest = DeployManifestParser.Find(workspace)
+                       ?? throw new PhaseFailedException("manifest_missing", "builder.yaml is gone from the change that was deployed.");
+        var target = targets.For(manifest);
+        var rollback = new Rollback(run, target, registry, probe, manifest, service, version);
+        var url = new Uri(version.Url ?? throw new PhaseFailedException("version_not_started", $"Version {version.Number} of {service.Name} never started."));
+
+        try
+        {
+            if (await ReadyAsync(run, manifest, version, url) is { } notReady)
+                return await rollback.RunAsync($"readiness failed: {notReady}", null);
+
+            var previous = service.LiveVersionId;
+            target.Route(service.Name, url);
+            await registry.MakeLiveAsync(service.Id, version.Id, ServiceVersionState.Standby);
+            await run.RecordAsync(EventTypes.TrafficSwitched, new { service = service.Name, to = version.Number, from = previous, stableUrl = service.StableUrl });
+
+            var probes = 0;
+            var result = await window.RunAsync(new Uri(service.StableUrl), manifest, p =>
+            {
+                if (!p.Ok)
+                    _ = run.RecordAsync(EventTypes.ProbeFailed, new { probe = probes, status = p.Status, error = p.Error, latencyMs = p.Latency.TotalMilliseconds },
+                        $"probe:{probes}");
+                probes++;
+            }, run.CancellationToken);
+
+            if (result.Breach is { } breach)
+            {
+                await run.RecordAsync(EventTypes.HealthBreached, new { service = service.Name, version = version.Number, breach, figures = result.Figures });
+                return await rollback.RunAsync($"the monitoring window failed: {breach}", result);
+            }
+
+            await run.RecordAsync(EventTypes.MonitoringCompleted, new { service = service.Name, version = version.Number, figures = result.Figures });
+            if (previous is { } replaced && replaced != version.Id)
+                target.StopLater(replaced, manifest.Policy.KeepPrevious, () => registry.SetStateAsync(replaced, ServiceVersionState.Stopped, "replaced; rollback window over"));
+            return new PhaseOutcome(new HealthChecked(run.Feature.Id, run.Attempt, Healthy: true, RolledBack: false, Skipped: false, null, result.Figures));
+        }
+        catch (OperationCanceledException) when (run.CancellationToken.IsCancellationRequested)
+        {
+            // A cancelled run must not leave its version serving: the previous one takes the address back.
+            await rollback.RunAsync("the run was cancelled", null);
+            throw;
+        }
+    }
+
+    /// <summary>Null when ready; otherwise why not, after the one retry.</summary>
+    async Task<string?> ReadyAsync(PhaseRun run, DeployManifest manifest, ServiceVersion version, Uri url)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var ready = await probe.WaitReadyAsync(url, manifest.Health, manifest.Health.ReadinessTimeout, run.CancellationToken);
+            await run.RecordAsync(EventTypes.ReadinessChecked, new
+            {
+                version = version.Number, attempt, ready = ready.Ok, status = ready.Status, error = ready.Error, expected = manifest.Health.ExpectedStatus,
+                path = manifest.Health.Path,
+            }, attempt.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (ready.Ok)
+                return null;
+            if (attempt == 2)
+                return $"{manifest.Health.Path} answered {(ready.Status is { } status ? $"{status}" : ready.Error)} instead of {manifest.Health.ExpectedStatus}, "
+                       + $"twice within {manifest.Health.ReadinessTimeout.TotalSeconds:0.#} s";
+            await Task.Delay(options.Value.ReadinessRetryDelay, run.CancellationToken);
+        }
     }
 }

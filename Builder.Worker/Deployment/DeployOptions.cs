@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Builder.Worker.Deployment;
+
+/// <summary>The "Builder:Deploy" section: where releases live and how services are reached and supervised.</summary>
+public sealed class DeployOptions
+{
+    public const string Section = "Builder:Deploy";
+
+    /// <summary>The loopback port of the stable addresses (http://127.0.0.1:port/services/name/); 0 picks a free one at start.</summary>
+    [Range(0, 65535)]
+    public int GatewayPort { get; set; }
+
+    /// <summary>Versioned release folders; relative to the data folder unless absolute.</summary>
+    [Required]
+    public string ReleasesDirectory { get; set; } = "releases";
+
+    /// <summary>The wait before the one retry of a failed readiness check.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ReadinessRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Publishing a release (npm ci, dotnet publish) may take this long.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "02:00:00")]
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>A crashed service is restarted after 1, 2, 4... seconds, at most this many times in a row.</summary>
+    [Range(0, 100)]
+    public int MaxRestarts { get; set; } = 5;
+}

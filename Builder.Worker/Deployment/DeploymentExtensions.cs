@@ -1,0 +1,27 @@
+using Builder.Worker.Deployment.Local;
+using Builder.Worker.Phases.HealthCheck;
+
+namespace Builder.Worker.Deployment;
+
+public static class DeploymentExtensions
+{
+    /// <summary>The deploy targets (local), the stable-address gateway, the service registry and the health probes.</summary>
+    public static IHostApplicationBuilder AddDeployment(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DeployOptions>()
+            .Bind(builder.Configuration.GetSection(DeployOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<ServiceGateway>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ServiceGateway>());
+        builder.Services.AddSingleton<LocalDeployTarget>();
+        builder.Services.AddSingleton<IDeployTarget>(services => services.GetRequiredService<LocalDeployTarget>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<LocalDeployTarget>());
+        builder.Services.AddSingleton<DeployTargets>();
+        builder.Services.AddSingleton<ServiceRegistry>();
+        builder.Services.AddSingleton<HealthProbe>();
+        builder.Services.AddSingleton<MonitoringWindow>();
+        return builder;
+    }
+}

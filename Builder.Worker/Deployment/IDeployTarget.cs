@@ -1,0 +1,49 @@
+namespace Builder.Worker.Deployment;
+
+/// <summary>
+/// Where a service runs. A target publishes a release, starts a version beside the live one, routes
+/// the service's stable address to a version (or to none), and stops a version.
+/// </summary>
+public interface IDeployTarget
+{
+    /// <summary>"local"; the manifest's target names it.</summary>
+    string Name { get; }
+
+    /// <summary>The address that always reaches the live version of <paramref name="service"/>.</summary>
+    string StableAddress(string service);
+
+    /// <summary>Refuses what this target cannot run (a fixed port for blue/green), before anything is started.</summary>
+    void Check(DeployManifest manifest);
+
+    Task<PublishedRelease> PublishAsync(Release release, CancellationToken cancellationToken);
+
+    /// <summary>Starts the version and returns its own address; it is not reachable at the stable address yet.</summary>
+    Task<Uri> StartAsync(Release release, Action<string> onRestart, CancellationToken cancellationToken);
+
+    bool IsRunning(Guid versionId);
+
+    /// <summary>Points the stable address at the version's address; null takes the service off the address.</summary>
+    void Route(string service, Uri? version);
+
+    Uri? RouteOf(string service);
+
+    Task StopAsync(Guid versionId);
+
+    /// <summary>Stops the version after <paramref name="delay"/>, keeping it warm for a rollback until then.</summary>
+    void StopLater(Guid versionId, TimeSpan delay, Func<Task> stopped);
+}
+
+/// <summary>One version to publish and run: its manifest, the built workspace it comes from, and its release folder.</summary>
+public sealed record Release(Guid VersionId, int Number, DeployManifest Manifest, string Workspace, string Folder, Guid FeatureId);
+
+public sealed record PublishedRelease(string Folder, string? Command, string Output, TimeSpan Duration);
+
+/// <summary>The target a manifest names, among those this worker has.</summary>
+public sealed class DeployTargets(IEnumerable<IDeployTarget> targets)
+{
+    public IDeployTarget For(DeployManifest manifest) => For(manifest.Target);
+
+    public IDeployTarget For(string name) =>
+        targets.FirstOrDefault(t => t.Name == name)
+        ?? throw new Pipeline.PhaseFailedException("target_unavailable", $"This worker has no '{name}' deploy target; it deploys to: {string.Join(", ", targets.Select(t => t.Name))}.");
+}
