@@ -1,3 +1,4 @@
+using Builder.Worker.StateMachines;
 using Builder.Core;
 using Builder.Core.Messaging;
 using Builder.Core.StateMachines;

@@ -1,3 +1,4 @@
+using Builder.Worker.StateMachines;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -12,7 +13,6 @@ using Builder.Worker.Agent.Llm;
 using Builder.Worker.Agent.RepoMap;
 using Builder.Worker.Agent.Steps;
 using Builder.Worker.Agent.Transcripts;
-using Builder.Worker.Phases.Plan;
 using Builder.Worker.Pipeline;
 using Builder.Worker.Toolchains;
 using Microsoft.EntityFrameworkCore;
@@ -68,7 +68,7 @@ public sealed class AgentRunner(
     public async Task<AgentChange> GenerateAsync(PhaseRun run, GenerateChange command)
     {
         var settings = Settings(run.Repository);
-        var plan = await FeaturePlan.LoadAsync(run);
+        var plan = await run.LoadPlanAsync();
         // A fix round continues from the change that failed; the first round starts from the base.
         var start = command.Feedback is null ? null : await run.LoadAsync(ArtifactNames.Change);
         string? startSession = null;

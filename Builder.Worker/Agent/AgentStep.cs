@@ -1,3 +1,4 @@
+using Builder.Worker.StateMachines;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;

@@ -1,4 +1,4 @@
-using Builder.Worker.Phases.Plan;
+using Builder.Core.Domain;
 
 namespace Builder.Worker.Agent.Steps;
 

@@ -5,7 +5,6 @@ using Builder.Core.Policy;
 using Builder.Worker.Agent.Llm;
 using Builder.Worker.Agent.Prompts;
 using Builder.Worker.Agent.RepoMap;
-using Builder.Worker.Phases.Plan;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Builder.Core.Artifacts;
 using Builder.Core.Events;
 using Builder.Worker.PullRequests;
-using Builder.Worker.Phases.Plan;
+using Builder.Core.Domain;
 using Builder.Worker.Pipeline;
 using Builder.Worker.Verification;
 
@@ -35,7 +35,7 @@ public sealed class PullRequestPublisher(PullRequestHostResolver resolver, Phase
         var files = DiffAnalysis.Parse(change)
             .Select(f => new ChangedFile(f.Path, f.Added ? FileChange.Added : f.Deleted ? FileChange.Deleted : FileChange.Modified))
             .ToList();
-        var plan = await FeaturePlan.LoadAsync(run);
+        var plan = await run.LoadPlanAsync();
         var body = PullRequestBody.Build(new PullRequestBodyInput(run.Feature.Id, plan.Summary, files, await VerificationAsync(run), services.Options.PublicUrl));
         var spec = new PullRequestSpec(run.Repository.Url, token, branch, run.Feature.TargetBranch, run.Feature.Title, body);
 

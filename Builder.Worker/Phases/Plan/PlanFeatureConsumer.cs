@@ -45,31 +45,3 @@ public sealed class PlanFeatureConsumer(PhaseServices services, AgentRunner agen
         return new PhaseOutcome(new FeaturePlanned(run.Feature.Id, run.Attempt, baseCommit));
     }
 }
-
-public sealed record FeaturePlan(
-    string Summary,
-    string BaseCommit,
-    string TargetBranch,
-    string Toolchain,
-    string? RestoreCommand,
-    string? BuildCommand,
-    string? TestCommand,
-    string CommandSource,
-    string Author,
-    IReadOnlyList<PlannedFile> Files,
-    string? RevisionNotes,
-    IReadOnlyList<string>? Steps = null,
-    IReadOnlyList<PlannedTest>? Tests = null,
-    IReadOnlyList<string>? Risks = null)
-{
-    public static async Task<FeaturePlan> LoadAsync(PhaseRun run) =>
-        JsonSerializer.Deserialize<FeaturePlan>(await run.LoadAsync(ArtifactNames.Plan)
-                                                ?? throw new PhaseFailedException("plan_missing", "The run has no stored plan; it must be planned again."),
-            FeatureEventLog.Json)!;
-}
-
-/// <summary>A file the change touches; Mode is add, replace or delete for a draft, add, modify or delete for the agent's plan.</summary>
-public sealed record PlannedFile(string Path, string Mode, string? Why = null);
-
-/// <summary>A test the agent's plan adds, and what it proves.</summary>
-public sealed record PlannedTest(string Path, string Description);

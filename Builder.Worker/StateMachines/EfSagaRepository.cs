@@ -4,9 +4,10 @@ using MassTransit.Context;
 using MassTransit.Middleware;
 using MassTransit.Saga;
 using Builder.Core.Persistence;
+using Builder.Core.StateMachines;
 using Microsoft.EntityFrameworkCore;
 
-namespace Builder.Core.StateMachines;
+namespace Builder.Worker.StateMachines;
 
 /// <summary>
 /// A small saga repository on EF Core (MassTransit's EF package is not served; docs/decisions/0002).

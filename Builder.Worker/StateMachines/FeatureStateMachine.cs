@@ -1,10 +1,12 @@
+using Builder.Core;
 using Builder.Core.Contracts;
 using Builder.Core.Domain;
 using Builder.Core.Events;
+using Builder.Core.StateMachines;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
-namespace Builder.Core.StateMachines;
+namespace Builder.Worker.StateMachines;
 
 /// <summary>
 /// Decides the course of one feature run over the seven phases. It does no phase work itself: it

@@ -1,6 +1,7 @@
+using Builder.Core.StateMachines;
 using MassTransit;
 
-namespace Builder.Core.StateMachines;
+namespace Builder.Worker.StateMachines;
 
 /// <summary>
 /// The saga's endpoint: messages of one feature may arrive at several workers at once, so a lost
