@@ -11,8 +11,6 @@ using Builder.Api.Tasks;
 using Builder.Core;
 using Builder.Core.Messaging;
 using Builder.Worker;
-using Builder.Worker.Execution;
-using Builder.Worker.Workspaces;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace Builder.Api;
@@ -39,9 +37,6 @@ public static class Extensions
         }
 
         builder.Services.AddScoped<FeatureSubmitter>();
-        builder.Services.AddSingleton<TaskDryRun>();
-        if (!hostWorker)
-            builder.Services.AddSingleton<WorkspaceManager>();
 
         builder.AddLiveProgress();
         builder.Services.AddApiKeyAuth();

@@ -1,4 +1,5 @@
 using Builder.Worker.StateMachines;
+using Builder.Worker.Tasks;
 using Builder.Core;
 using Builder.Core.Messaging;
 using Builder.Core.StateMachines;
@@ -67,6 +68,7 @@ public static class Extensions
         bus.AddConsumer<DeployChangeConsumer, PhaseConsumerDefinition<DeployChangeConsumer>>();
         bus.AddConsumer<CheckHealthConsumer, PhaseConsumerDefinition<CheckHealthConsumer>>();
         bus.AddConsumer<ServiceRollbackConsumer>();
+        bus.AddConsumer<DryRunTaskConsumer>();
 
         bus.AddAgentConsumers();
 

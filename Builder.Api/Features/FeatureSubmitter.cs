@@ -8,7 +8,6 @@ using Builder.Core.Llm;
 using Builder.Core.Events;
 using Builder.Core.Persistence;
 using Builder.Core.Security;
-using Builder.Worker.Workspaces;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -2,8 +2,10 @@ using System.ComponentModel;
 using System.Security.Claims;
 using Builder.Api.Tasks;
 using Builder.Core;
+using Builder.Core.Contracts;
 using Builder.Core.Domain;
 using Builder.Core.Persistence;
+using MassTransit;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
@@ -15,7 +17,7 @@ namespace Builder.Api.Mcp;
 
 /// <summary>The Builder API for agents: a scoped task, its draft, a dry run, then a run. Each tool runs the HTTP endpoint's handler.</summary>
 [McpServerToolType]
-public sealed class TaskTools(BuilderDbContext db, FeatureSubmitter submitter, TaskDryRun dryRun, IOptions<BuilderOptions> options, IOptions<JsonOptions> json)
+public sealed class TaskTools(BuilderDbContext db, FeatureSubmitter submitter, IRequestClient<DryRunTask> dryRun, IOptions<BuilderOptions> options, IOptions<JsonOptions> json)
 {
     [McpServerTool(Name = "create_task", Title = "Create a task", Destructive = false, Idempotent = false, OpenWorld = false)]
     [Description("Creates a task: a change you prepare on a repository before it runs, limited to a scope of paths. Next, upload the changed files " +

@@ -3,7 +3,6 @@ using Builder.Api.Infrastructure;
 using Builder.Core.Domain;
 using Builder.Core.Persistence;
 using Builder.Core.Security;
-using Builder.Worker.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

@@ -4,7 +4,6 @@ using Builder.Core.Domain;
 using Builder.Core.Persistence;
 using Builder.Core.Security;
 using Builder.Core.StateMachines;
-using Builder.Worker.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

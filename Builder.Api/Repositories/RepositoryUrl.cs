@@ -1,4 +1,3 @@
-using Builder.Worker.Workspaces;
 
 namespace Builder.Api.Repositories;
 

@@ -21,16 +21,3 @@ public sealed record TaskView(
         t.Draft.Select(f => new TaskFileView(f.Path, f.Mode, System.Text.Encoding.UTF8.GetByteCount(f.Content ?? ""))).ToList(),
         t.CreatedBy, t.CreatedAt, t.UpdatedAt);
 }
-
-/// <summary>One check of one file in a dry run.</summary>
-public sealed record FileCheck(string Rule, bool Passed, string? Reason);
-
-public sealed record FileVerdict(string Path, DraftFileMode Mode, bool Allowed, IReadOnlyList<FileCheck> Checks);
-
-/// <summary>A null command is a step with nothing to do; only Restore may use the network.</summary>
-public sealed record CommandPreview(string Toolchain, string? Restore, string? Build, string? Test, string Source);
-
-/// <summary>What applying the task would do, computed in a throw-away clone: nothing is stored or pushed.</summary>
-public sealed record DryRunResult(
-    Guid TaskId, string TargetBranch, string BaseCommit, bool WouldApply, IReadOnlyList<FileVerdict> Files, string Diff, bool DiffTruncated,
-    IReadOnlyList<string> ChangedFiles, CommandPreview Commands);

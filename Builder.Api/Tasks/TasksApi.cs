@@ -1,9 +1,12 @@
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
 using Builder.Core;
+using Builder.Core.Contracts;
 using Builder.Core.Domain;
 using Builder.Core.Persistence;
+using Builder.Core.Policy;
 using Builder.Core.StateMachines;
+using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -131,15 +134,22 @@ public static class TasksApi
     }
 
     public static async Task<Results<Ok<DryRunResult>, ValidationProblem, ProblemHttpResult>> DryRun(
-        Guid id, HttpContext http, BuilderDbContext db, TaskDryRun dryRun, CancellationToken cancellationToken)
+        Guid id, HttpContext http, BuilderDbContext db, IRequestClient<DryRunTask> workers, CancellationToken cancellationToken)
     {
         var task = await FindAsync(db, id, http, cancellationToken);
         if (task is null)
             return NotFound(id);
         if (task.Draft.Count == 0)
             return new Validation().Add("files", "The task has no draft yet; upload files with POST /api/tasks/{id}/drafts first.").Problem();
-        var repository = await db.Repositories.AsNoTracking().FirstAsync(r => r.Id == task.RepositoryId, cancellationToken);
-        return await dryRun.RunAsync(task, repository, cancellationToken);
+        // A worker makes the clone and runs the detection: the Api never touches a working tree.
+        Response reply = await workers.GetResponse<TaskDryRunCompleted, TaskDryRunRefused>(
+            new DryRunTask(task.Id, task.RepositoryId), cancellationToken, RequestTimeout.After(m: 3));
+        return reply switch
+        {
+            (_, TaskDryRunCompleted completed) => TypedResults.Ok(completed.Result),
+            (_, TaskDryRunRefused refused) => Problems.Conflict(refused.Title, refused.Detail),
+            _ => throw new InvalidOperationException("A worker answered a dry run with an unknown reply."),
+        };
     }
 
     public static async Task<Results<Accepted<FeatureAccepted>, Ok<FeatureAccepted>, ValidationProblem, ProblemHttpResult>> Apply(

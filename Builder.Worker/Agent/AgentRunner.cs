@@ -163,7 +163,7 @@ public sealed class AgentRunner(
                 File.Delete(workspacePath + ".state");
                 await services.Git.RunAsync(services.Workspaces.MirrorPath(repository.Id), ["worktree", "prune"], CancellationToken.None);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Workspaces.GitException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or GitException)
             {
                 logger.LogWarning(ex, "Could not remove the replay workspace of feature {FeatureId}", featureId);
             }

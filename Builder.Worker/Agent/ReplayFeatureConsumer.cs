@@ -38,7 +38,7 @@ public sealed class ReplayFeatureConsumer(AgentRunner runner, FeatureEventLog ev
                 diff = artifact, requestedBy = message.RequestedBy,
             }, cancellationToken: CancellationToken.None);
         }
-        catch (Exception ex) when (ex is PhaseFailedException or Llm.ReplayDivergedException or Workspaces.GitException or InvalidOperationException)
+        catch (Exception ex) when (ex is PhaseFailedException or Llm.ReplayDivergedException or GitException or InvalidOperationException)
         {
             logger.LogWarning(ex, "Replay {ReplayId} of feature {FeatureId} failed", message.ReplayId, message.FeatureId);
             await events.AppendAsync(message.FeatureId, tenantId, AgentEvents.ReplayFailed, key,

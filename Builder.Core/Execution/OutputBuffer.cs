@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace Builder.Worker.Execution;
+namespace Builder.Core.Execution;
 
 /// <summary>Collects output lines up to a size; beyond it only the tail is kept (the end of a log says most).</summary>
-internal sealed class OutputBuffer(int maxChars)
+public sealed class OutputBuffer(int maxChars)
 {
     readonly StringBuilder _text = new();
     long _dropped;

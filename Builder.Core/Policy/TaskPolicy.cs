@@ -1,8 +1,7 @@
-using Builder.Core;
+using Builder.Core.Contracts;
 using Builder.Core.Domain;
-using Builder.Core.Policy;
 
-namespace Builder.Api.Tasks;
+namespace Builder.Core.Policy;
 
 /// <summary>
 /// The checks a task's file must pass: a safe path inside the task's scope, and the repository's

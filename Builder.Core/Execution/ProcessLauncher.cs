@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Builder.Worker.Execution;
+namespace Builder.Core.Execution;
 
 /// <summary>
 /// Starts child processes from one thread that lives as long as the worker. Linux ties a child's
@@ -9,7 +9,7 @@ namespace Builder.Worker.Execution;
 /// the thread that forked it, and .NET forks from the calling thread: a child started from a
 /// thread-pool thread is SIGKILLed whenever the pool retires that thread, mid-build.
 /// </summary>
-static class ProcessLauncher
+public static class ProcessLauncher
 {
     static readonly BlockingCollection<Action> Pending = [];
 

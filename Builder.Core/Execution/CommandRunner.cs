@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 
-namespace Builder.Worker.Execution;
+namespace Builder.Core.Execution;
 
 public sealed record CommandResult(int ExitCode, string Output, bool TimedOut, TimeSpan Duration)
 {

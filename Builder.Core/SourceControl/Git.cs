@@ -1,8 +1,8 @@
 using Builder.Core;
-using Builder.Worker.Execution;
+using Builder.Core.Execution;
 using Microsoft.Extensions.Options;
 
-namespace Builder.Worker.Workspaces;
+namespace Builder.Core.SourceControl;
 
 /// <summary>A git failure; its message never contains credentials (they travel in environment variables, not URLs).</summary>
 public sealed class GitException(string message, bool transient) : Exception(message)

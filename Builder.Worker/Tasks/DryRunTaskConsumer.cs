@@ -1,23 +1,36 @@
 using System.Text;
-using Builder.Api.Infrastructure;
 using Builder.Core;
+using Builder.Core.Contracts;
 using Builder.Core.Domain;
+using Builder.Core.Persistence;
+using Builder.Core.Policy;
+using Builder.Worker.Toolchains;
 using Builder.Worker.Workspaces;
-using Microsoft.AspNetCore.Http.HttpResults;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Builder.Api.Tasks;
+namespace Builder.Worker.Tasks;
 
 /// <summary>
 /// Computes what applying a task would change, in a clone made for the purpose in a temporary
 /// folder and deleted afterwards. The repository's remote and Builder's own mirror are only read.
 /// </summary>
-public sealed class TaskDryRun(Git git, WorkspaceManager workspaces, IOptions<BuilderOptions> options, ILogger<TaskDryRun> logger)
+public sealed class DryRunTaskConsumer(BuilderDbContext db, Git git, WorkspaceManager workspaces, IOptions<BuilderOptions> options, ILogger<DryRunTaskConsumer> logger)
+    : IConsumer<DryRunTask>
 {
     /// <summary>A diff larger than this is cut: the verdicts still cover every file.</summary>
     const int MaxDiffChars = 2 * 1024 * 1024;
 
-    public async Task<Results<Ok<DryRunResult>, ValidationProblem, ProblemHttpResult>> RunAsync(BuilderTask task, Repository repository, CancellationToken cancellationToken)
+    public async Task Consume(ConsumeContext<DryRunTask> context)
+    {
+        var task = await db.Tasks.AsNoTracking().FirstAsync(t => t.Id == context.Message.TaskId, context.CancellationToken);
+        var repository = await db.Repositories.AsNoTracking().FirstAsync(r => r.Id == context.Message.RepositoryId, context.CancellationToken);
+        await context.RespondAsync(await RunAsync(task, repository, context.CancellationToken));
+    }
+
+    async Task<object> RunAsync(BuilderTask task, Repository repository, CancellationToken cancellationToken)
     {
         var branch = task.TargetBranch ?? repository.DefaultBranch;
         var root = Directory.CreateTempSubdirectory("builder-dry-run-").FullName;
@@ -34,11 +47,12 @@ public sealed class TaskDryRun(Git git, WorkspaceManager workspaces, IOptions<Bu
             }
             catch (GitException ex)
             {
-                return Problems.Conflict("Repository not readable", $"The branch '{branch}' of the repository could not be read: {ex.Message}");
+                return new TaskDryRunRefused("Repository not readable", $"The branch '{branch}' of the repository could not be read: {ex.Message}");
             }
 
             var baseCommit = await git.RunAsync(clone, ["rev-parse", "HEAD"], cancellationToken);
-            var commands = BuildCommandPreview.Detect(clone, repository.Settings);
+            var detected = CommandDetector.Detect(clone, repository.Settings);
+            var commands = new CommandPreview(detected.Toolchain, detected.Restore, detected.Build, detected.Test, detected.Source);
 
             var verdicts = new List<FileVerdict>();
             foreach (var file in task.Draft)
@@ -60,7 +74,7 @@ public sealed class TaskDryRun(Git git, WorkspaceManager workspaces, IOptions<Bu
                 diff = diff[..MaxDiffChars];
 
             var wouldApply = verdicts.All(v => v.Allowed) && changed.Length > 0;
-            return TypedResults.Ok(new DryRunResult(task.Id, branch, baseCommit, wouldApply, verdicts, diff, truncated, changed, commands));
+            return new TaskDryRunCompleted(new DryRunResult(task.Id, branch, baseCommit, wouldApply, verdicts, diff, truncated, changed, commands));
         }
         finally
         {
