@@ -1,4 +1,3 @@
-using Builder.Api.Status.Dashboard;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Builder.Api.Auth;
@@ -22,8 +21,7 @@ public static class Extensions
         builder.AddBuilderCore();
         builder.Services.AddHostedService<BootstrapTenant>();
 
-        // Without a broker the in-memory transport cannot reach another process, so the worker runs here (embedded).
-        var hostWorker = builder.Configuration.GetValue<bool?>("Builder:Api:HostWorker") ?? !builder.Configuration.HasBroker();
+        var hostWorker = builder.Configuration.HostsWorker();
         if (hostWorker)
         {
             builder.AddPipelineServices();
@@ -71,7 +69,6 @@ public static class Extensions
         api.MapLlmApi();
         api.MapBoardApi();
         api.MapRepositorySettingsApi();
-        api.MapSystemApi();
         api.MapAgentsApi();
         api.MapKeysApi();
         api.MapTasksApi();

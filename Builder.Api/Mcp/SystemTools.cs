@@ -15,7 +15,7 @@ namespace Builder.Api.Mcp;
 
 /// <summary>How Builder is doing, and what its recent runs say. Each tool runs the HTTP endpoint's handler.</summary>
 [McpServerToolType]
-public sealed class SystemTools(BuilderDbContext db, HealthCheckService health, IOptions<JsonOptions> json)
+public sealed class SystemTools(BuilderDbContext db, HealthCheckService health, IConfiguration configuration, IOptions<JsonOptions> json)
 {
     [McpServerTool(Name = "get_system_status", Title = "Get system status", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [Description("Returns Builder's current state: status (Healthy, Degraded or Unhealthy) and components [{name, status, description}] " +
@@ -24,7 +24,7 @@ public sealed class SystemTools(BuilderDbContext db, HealthCheckService health, 
                  "[{producer, application, host, processId, lastSeenAt}]: the processes that recorded run events in the last 10 minutes. " +
                  "Check it before submitting work, or when runs seem stuck. Needs scope features:read.")]
     public Task<CallToolResult> GetSystemStatus(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
-        new ApiCall(user, json).RunAsync([ApiScopes.FeaturesRead], http => StatusApi.GetStatus(http, db, health, cancellationToken));
+        new ApiCall(user, json).RunAsync([ApiScopes.FeaturesRead], http => StatusApi.GetStatus(http, db, health, configuration, cancellationToken));
 
     [McpServerTool(Name = "query_telemetry_insights", Title = "Query telemetry insights", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [Description("Summarises your tenant's runs over the last time_range_hours: outcomes {submitted, completed, failed, rolledBack, cancelled, " +

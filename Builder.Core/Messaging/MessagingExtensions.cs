@@ -48,4 +48,8 @@ public static class MessagingExtensions
 
     public static bool HasBroker(this IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration.GetConnectionString(ConnectionName));
+
+    /// <summary>Whether the Api runs the worker itself: without a broker the in-memory transport cannot reach another process.</summary>
+    public static bool HostsWorker(this IConfiguration configuration) =>
+        configuration.GetValue<bool?>("Builder:Api:HostWorker") ?? !configuration.HasBroker();
 }

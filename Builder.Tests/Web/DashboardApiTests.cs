@@ -94,5 +94,5 @@ public sealed class DashboardApiTests(EmbeddedBuilder builder) : IClassFixture<E
 
     [Fact]
     public void Percentiles_use_the_nearest_rank() =>
-        new[] { 0.5, 0.9, 0.99 }.Select(p => Builder.Api.Status.Dashboard.SystemApi.Percentile([10, 20, 30, 40, 50, 60, 70, 80, 90, 100], p)).ShouldBe([50L, 90L, 100L]);
+        new[] { 0.5, 0.9, 0.99 }.Select(p => Builder.Api.Status.RunFigures.Percentile([10, 20, 30, 40, 50, 60, 70, 80, 90, 100], p)).ShouldBe([50L, 90L, 100L]);
 }

@@ -38,7 +38,7 @@ public sealed partial class BuilderApiClient
     public Task ReplaceTokenAsync(Guid id, string token, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Put, $"api/repositories/{id}/credentials", new { token }, ct);
 
-    public Task<SystemStatus> GetSystemStatusAsync(CancellationToken ct = default) => GetAsync<SystemStatus>("api/system/status", ct);
+    public Task<SystemStatus> GetSystemStatusAsync(CancellationToken ct = default) => GetAsync<SystemStatus>("api/status", ct);
 
     /// <summary>The API's own health answer (<c>/health</c>), with how long it took.</summary>
     public async Task<(bool Answered, string Status, TimeSpan Took)> GetApiHealthAsync(CancellationToken ct = default)

@@ -1,15 +1,15 @@
 namespace Builder.Web.Services;
 
-/// <summary><c>GET /api/system/status</c>.</summary>
+/// <summary><c>GET /api/status</c>: the fields the System page shows.</summary>
 public sealed record SystemStatus(
-    DateTimeOffset At, string Topology, string Health, IReadOnlyList<ComponentHealth> Components, IReadOnlyList<WorkerSeen> Workers,
-    RunCounts Runs, IReadOnlyList<HourlyRuns> Throughput, IReadOnlyList<PhasePercentiles> PhaseDurations);
+    string Status, DateTimeOffset CheckedAt, string Topology, IReadOnlyList<ComponentHealth> Components, RunCounts Runs, int QueueDepth,
+    IReadOnlyList<WorkerSeen> Workers, IReadOnlyList<HourlyRuns> Throughput, IReadOnlyList<PhasePercentiles> PhaseDurations);
 
 public sealed record ComponentHealth(string Kind, string Name, string Status, string? Description, double DurationMs);
 
-public sealed record WorkerSeen(string Name, DateTimeOffset? LastSeen, int RecentEvents);
+public sealed record WorkerSeen(string Producer, string Application, DateTimeOffset? LastSeenAt, int RecentEvents);
 
-public sealed record RunCounts(int Queued, int InFlight, int AwaitingApproval, int Completed24h, int Failed24h, double? SuccessRate24h);
+public sealed record RunCounts(int Running, int AwaitingApproval, int Completed24h, int Failed24h, double? SuccessRate24h);
 
 public sealed record HourlyRuns(DateTimeOffset Hour, int Completed, int Failed)
 {
