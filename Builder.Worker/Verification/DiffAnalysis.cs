@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Builder.Core.Diffs;
 
 namespace Builder.Worker.Verification;
 
@@ -11,47 +12,14 @@ public static partial class DiffAnalysis
 {
     public sealed record FileChange(string Path, bool Added, bool Deleted, IReadOnlyList<string> RemovedLines, IReadOnlyList<string> AddedLines);
 
-    public static IReadOnlyList<FileChange> Parse(byte[] diff)
-    {
-        var files = new List<FileChange>();
-        string? path = null;
-        bool added = false, deleted = false;
-        var removedLines = new List<string>();
-        var addedLines = new List<string>();
+    public static IReadOnlyList<FileChange> Parse(byte[] diff) =>
+        UnifiedDiff.Parse(Encoding.UTF8.GetString(diff)).Files.Select(f => new FileChange(
+                f.Path, f.Change == Core.Diffs.FileChange.Added, f.Change == Core.Diffs.FileChange.Deleted,
+                Lines(f, LineKind.Removed), Lines(f, LineKind.Added)))
+            .ToList();
 
-        void Flush()
-        {
-            if (path is not null)
-                files.Add(new FileChange(path, added, deleted, [.. removedLines], [.. addedLines]));
-            path = null;
-            added = deleted = false;
-            removedLines.Clear();
-            addedLines.Clear();
-        }
-
-        foreach (var line in Encoding.UTF8.GetString(diff).Split('\n'))
-        {
-            if (line.StartsWith("diff --git ", StringComparison.Ordinal))
-            {
-                Flush();
-                var match = DiffHeader().Match(line);
-                path = match.Success ? match.Groups["b"].Value : line["diff --git ".Length..];
-            }
-            else if (line.StartsWith("new file mode", StringComparison.Ordinal))
-                added = true;
-            else if (line.StartsWith("deleted file mode", StringComparison.Ordinal))
-                deleted = true;
-            else if (line.StartsWith("---", StringComparison.Ordinal) || line.StartsWith("+++", StringComparison.Ordinal))
-                continue;
-            else if (line.StartsWith('-'))
-                removedLines.Add(line[1..]);
-            else if (line.StartsWith('+'))
-                addedLines.Add(line[1..]);
-        }
-
-        Flush();
-        return files;
-    }
+    static IReadOnlyList<string> Lines(DiffFile file, LineKind kind) =>
+        file.Hunks.SelectMany(h => h.Lines).Where(l => l.Kind == kind).Select(l => l.Text).ToList();
 
     /// <summary>
     /// Assertions removed from test files that existed before: per file, the assertion lines removed
@@ -84,8 +52,6 @@ public static partial class DiffAnalysis
 
     public static bool IsAssertion(string line) => Assertion().IsMatch(line) && !line.TrimStart().StartsWith("//") && !line.TrimStart().StartsWith('#');
 
-    [GeneratedRegex(@"^diff --git a/(?<a>.+) b/(?<b>.+)$")]
-    private static partial Regex DiffHeader();
 
     // xunit/NUnit/MSTest Assert.*, Shouldly/FluentAssertions, JS expect/assert, Python assert/self.assert*, Go testing and testify.
     [GeneratedRegex(@"(\bAssert\.\w+|\.Should(Be|NotBe|Contain|Throw|Equal|Match)?\w*\(|\bexpect\(|\bassert\b|\bassert\w*\(|\bself\.assert\w+|\bpytest\.raises|\bt\.(Error|Errorf|Fatal|Fatalf|Fail|FailNow)\b|\brequire\.\w+|\bassert\.\w+)")]

@@ -1,4 +1,10 @@
+// One parser of git's unified diff for the Worker's checks and the dashboard's view. The dashboard talks to
+// Builder over HTTP only and does not reference Builder.Core, so it compiles this file into its own namespace.
+#if UNIFIED_DIFF_IN_WEB
 namespace Builder.Web.Diffs;
+#else
+namespace Builder.Core.Diffs;
+#endif
 
 public enum FileChange
 {
