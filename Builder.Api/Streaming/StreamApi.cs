@@ -1,9 +1,12 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
 using Builder.Core.Domain;
+using Builder.Core.Events;
 using Builder.Core.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -31,7 +34,7 @@ public static class StreamApi
         return api;
     }
 
-    public static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> Sse(
+    public static async Task<Results<ServerSentEventsResult<string>, ValidationProblem, ProblemHttpResult>> Sse(
         Guid id, long? after, HttpContext http, BuilderDbContext db, FeatureEventStream stream, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var from = after;
@@ -45,28 +48,26 @@ public static class StreamApi
         if (await Check(id, from, http, db, cancellationToken) is { } problem)
             return problem;
 
-        http.Response.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
-        try
-        {
-            await http.Response.Body.FlushAsync(cancellationToken);
-            await foreach (var e in stream.ReadAsync(id, from ?? 0, cancellationToken))
-            {
-                var frame = e is null
-                    ? ": keep-alive\n\n"
-                    : $"id: {e.Sequence}\nevent: {e.Type}\ndata: {JsonSerializer.Serialize(FeatureViews.Event(e), json.Value.SerializerOptions)}\n\n";
-                await http.Response.WriteAsync(frame, cancellationToken);
-                await http.Response.Body.FlushAsync(cancellationToken);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The client went away.
-        }
-
-        return TypedResults.Empty;
+        return TypedResults.ServerSentEvents(Frames(stream.ReadAsync(id, from ?? 0, cancellationToken), json.Value.SerializerOptions));
     }
+
+    /// <summary>
+    /// A keep-alive event (type keep-alive, empty data) comes first, so the client has the response's headers
+    /// at once even when no event follows for a while, and then whenever the run is quiet.
+    /// </summary>
+    static async IAsyncEnumerable<SseItem<string>> Frames(IAsyncEnumerable<FeatureEvent?> events, JsonSerializerOptions json)
+    {
+        yield return KeepAlive;
+        await foreach (var e in events)
+            yield return e is null
+                ? KeepAlive
+                : new SseItem<string>(JsonSerializer.Serialize(FeatureViews.Event(e), json), e.Type) { EventId = e.Sequence.ToString(CultureInfo.InvariantCulture) };
+    }
+
+    public const string KeepAliveType = "keep-alive";
+
+    static readonly SseItem<string> KeepAlive = new("", KeepAliveType);
 
     public static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> WebSocket(
         Guid id, long? after, HttpContext http, BuilderDbContext db, FeatureEventStream stream, IOptions<JsonOptions> json, CancellationToken cancellationToken)

@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Polly;
+using Polly.Retry;
 
 namespace Builder.Cli.Api;
 
@@ -48,25 +50,38 @@ public sealed class BuilderClient : IDisposable
             return request;
         }, cancellationToken);
 
+    /// <summary>A 429 is waited out as its Retry-After says (a second without one), nine times at most.</summary>
+    static readonly ResiliencePipeline<HttpResponseMessage> RateLimitRetry = new ResiliencePipelineBuilder<HttpResponseMessage>()
+        .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        {
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests),
+            MaxRetryAttempts = 9,
+            BackoffType = DelayBackoffType.Constant,
+            Delay = TimeSpan.FromSeconds(1),
+            DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.Headers.RetryAfter?.Delta),
+            OnRetry = args =>
+            {
+                args.Outcome.Result?.Dispose();
+                return default;
+            },
+        })
+        .Build();
+
     async Task<JsonNode> SendAsync(Func<HttpRequestMessage> create, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        // Each attempt gets a fresh request and its own timeout; the body is buffered before the attempt ends.
+        using var response = await RateLimitRetry.ExecuteAsync(async token =>
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
             timeout.CancelAfter(RequestTimeout);
             using var request = create();
-            using var response = await SendOnceAsync(request, timeout.Token, cancellationToken);
-            if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < 10)
-            {
-                await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), cancellationToken);
-                continue;
-            }
+            return await SendOnceAsync(request, timeout.Token, token);
+        }, cancellationToken);
 
-            var text = await response.Content.ReadAsStringAsync(timeout.Token);
-            if (!response.IsSuccessStatusCode)
-                throw Problem(response.StatusCode, text);
-            return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text) ?? new JsonObject();
-        }
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+            throw Problem(response.StatusCode, text);
+        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text) ?? new JsonObject();
     }
 
     /// <summary>Opens a response for reading as it arrives (Server-Sent Events); the caller disposes it.</summary>

@@ -1,5 +1,5 @@
+using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace Builder.Cli.Api;
 
@@ -8,44 +8,17 @@ public sealed record ServerSentEvent(string? Id, string Type, string Data);
 
 public static class ServerSentEvents
 {
-    /// <summary>Reads events until the server ends the stream; comment lines (keep-alives) are skipped.</summary>
+    /// <summary>The type of the events the server sends to keep a quiet stream open; they carry nothing.</summary>
+    const string KeepAlive = "keep-alive";
+
+    /// <summary>Reads events until the server ends the stream; keep-alives are skipped.</summary>
     public static async IAsyncEnumerable<ServerSentEvent> ReadAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        string? id = null, type = null;
-        var data = new StringBuilder();
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken))
         {
-            if (line.Length == 0)
-            {
-                if (data.Length > 0)
-                    yield return new ServerSentEvent(id, type ?? "message", data.ToString());
-                id = type = null;
-                data.Clear();
+            if (item.EventType == KeepAlive || item.Data.Length == 0)
                 continue;
-            }
-
-            if (line.StartsWith(':'))
-                continue;
-            var colon = line.IndexOf(':');
-            var field = colon < 0 ? line : line[..colon];
-            var value = colon < 0 ? "" : line[(colon + 1)..];
-            if (value.StartsWith(' '))
-                value = value[1..];
-            switch (field)
-            {
-                case "id":
-                    id = value;
-                    break;
-                case "event":
-                    type = value;
-                    break;
-                case "data":
-                    if (data.Length > 0)
-                        data.Append('\n');
-                    data.Append(value);
-                    break;
-            }
+            yield return new ServerSentEvent(item.EventId, item.EventType, item.Data);
         }
     }
 }

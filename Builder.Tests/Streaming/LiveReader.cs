@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Builder.Api.Streaming;
 
 namespace Builder.Tests.Streaming;
 
@@ -20,22 +22,12 @@ public static class LiveReader
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/event-stream");
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
         var events = new List<SseEvent>();
-        string? id = null, type = null, data = null;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        await foreach (var item in SseParser.Create(await response.Content.ReadAsStreamAsync(cancellationToken)).EnumerateAsync(cancellationToken))
         {
-            if (line.StartsWith("id: ", StringComparison.Ordinal))
-                id = line[4..];
-            else if (line.StartsWith("event: ", StringComparison.Ordinal))
-                type = line[7..];
-            else if (line.StartsWith("data: ", StringComparison.Ordinal))
-                data = line[6..];
-            else if (line.Length == 0 && data is not null)
-            {
-                events.Add(new SseEvent(id!, type!, JsonNode.Parse(data)!.ToJsonString()));
-                (id, type, data) = (null, null, null);
-            }
+            if (item.EventType == StreamApi.KeepAliveType)
+                continue;
+            events.Add(new SseEvent(item.EventId!, item.EventType, JsonNode.Parse(item.Data)!.ToJsonString()));
         }
 
         return events;

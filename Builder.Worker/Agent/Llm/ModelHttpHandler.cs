@@ -4,6 +4,9 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Builder.Core.Llm;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
 
 namespace Builder.Worker.Agent.Llm;
 
@@ -11,7 +14,7 @@ namespace Builder.Worker.Agent.Llm;
 /// Sits under the SK connector (OpenAI or Anthropic) on the HTTP client it uses: the one place that
 /// sees the exact request and response. It answers from the transcript (replay, resumed steps),
 /// refuses a request that would pass the budget, retries 429/5xx (honouring Retry-After) and
-/// timeouts with back-off, and leaves the exchange for the caller to record. The connectors' own
+/// timeouts with back-off (Polly), and leaves the exchange for the caller to record. The connectors' own
 /// retries are switched off so that retrying happens here only.
 /// </summary>
 public sealed class ModelHttpHandler(ModelTraffic traffic, LlmOptions options, TimeProvider clock) : DelegatingHandler
@@ -46,46 +49,75 @@ public sealed class ModelHttpHandler(ModelTraffic traffic, LlmOptions options, T
 
         var retries = new List<RetryNote>();
         var stopwatch = Stopwatch.StartNew();
-        for (var attempt = 0; ; attempt++)
+        var pipeline = RetryPipeline(retries);
+        try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(options.RequestTimeout);
-            string? failure;
-            int? status = null;
-            TimeSpan? retryAfter = null;
-            try
+            var answer = await pipeline.ExecuteAsync(async token =>
             {
-                using var response = await base.SendAsync(Copy(request, body), timeout.Token);
-                var responseText = await response.Content.ReadAsStringAsync(timeout.Token);
-                status = (int)response.StatusCode;
-                if (!Transient.Contains(response.StatusCode))
-                {
-                    traffic.Last = new ModelExchange(url, bodyText, sha, status.Value, responseText, false, retries, stopwatch.ElapsedMilliseconds);
-                    return Answer(request, response.StatusCode, responseText, response);
-                }
-
-                retryAfter = RetryAfter(response.Headers.RetryAfter);
-                failure = $"the endpoint answered {status}{(responseText.Length > 0 ? ": " + Shorten(responseText) : "")}";
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                failure = $"no answer within {options.RequestTimeout.TotalSeconds:0.#} s";
-            }
-            catch (HttpRequestException ex)
-            {
-                failure = $"the connection failed: {ex.Message}";
-            }
-
-            if (attempt >= options.MaxRetries)
-                throw new ModelUnavailableException($"The model endpoint failed {attempt + 1} time(s); last: {failure}.");
-
-            var wait = retryAfter ?? TimeSpan.FromMilliseconds(500 * Math.Pow(2, attempt));
-            if (wait > options.MaxRetryDelay)
-                wait = options.MaxRetryDelay;
-            retries.Add(new RetryNote(status, failure, (long)wait.TotalMilliseconds));
-            await Task.Delay(wait, clock, cancellationToken);
+                using var response = await base.SendAsync(Copy(request, body), token);
+                var text = await response.Content.ReadAsStringAsync(token);
+                return new Attempt(response.StatusCode, text, RetryAfter(response.Headers.RetryAfter), response.Headers.ToList());
+            }, cancellationToken);
+            if (Transient.Contains(answer.Status))
+                throw Unavailable(retries.Count + 1, Describe(answer));
+            traffic.Last = new ModelExchange(url, bodyText, sha, (int)answer.Status, answer.Body, false, retries, stopwatch.ElapsedMilliseconds);
+            return Answer(request, answer);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
+        {
+            throw Unavailable(retries.Count + 1, Describe(ex));
         }
     }
+
+    /// <summary>One answer of the endpoint, read whole, so a retried request never leaves a response open.</summary>
+    sealed record Attempt(HttpStatusCode Status, string Body, TimeSpan? RetryAfter, IReadOnlyList<KeyValuePair<string, IEnumerable<string>>> Headers);
+
+    /// <summary>
+    /// Polly retries 429/5xx, connection failures and per-request timeouts with exponential back-off; a
+    /// Retry-After the endpoint sends wins, and no wait is longer than MaxRetryDelay. Each retry is noted
+    /// for the transcript.
+    /// </summary>
+    ResiliencePipeline<Attempt> RetryPipeline(List<RetryNote> retries)
+    {
+        var builder = new ResiliencePipelineBuilder<Attempt> { TimeProvider = clock };
+        if (options.MaxRetries > 0)
+            builder.AddRetry(new RetryStrategyOptions<Attempt>
+            {
+                ShouldHandle = new PredicateBuilder<Attempt>()
+                    .Handle<HttpRequestException>()
+                    .Handle<TimeoutRejectedException>()
+                    .HandleResult(a => Transient.Contains(a.Status)),
+                MaxRetryAttempts = options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = TimeSpan.FromMilliseconds(500),
+                MaxDelay = options.MaxRetryDelay,
+                UseJitter = false,
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.RetryAfter is { } after
+                    ? (TimeSpan?)(after > options.MaxRetryDelay ? options.MaxRetryDelay : after)
+                    : null),
+                OnRetry = args =>
+                {
+                    var status = args.Outcome.Result is { } a ? (int?)a.Status : null;
+                    var reason = args.Outcome.Result is { } r ? Describe(r) : Describe(args.Outcome.Exception!);
+                    retries.Add(new RetryNote(status, reason, (long)args.RetryDelay.TotalMilliseconds));
+                    return default;
+                },
+            });
+        return builder.AddTimeout(options.RequestTimeout).Build();
+    }
+
+    string Describe(Exception ex) => ex switch
+    {
+        TimeoutRejectedException => $"no answer within {options.RequestTimeout.TotalSeconds:0.#} s",
+        HttpRequestException http => $"the connection failed: {http.Message}",
+        _ => ex.Message,
+    };
+
+    static string Describe(Attempt attempt) =>
+        $"the endpoint answered {(int)attempt.Status}{(attempt.Body.Length > 0 ? ": " + Shorten(attempt.Body) : "")}";
+
+    static ModelUnavailableException Unavailable(int attempts, string failure) =>
+        new($"The model endpoint failed {attempts} time(s); last: {failure}.");
 
     static HttpRequestMessage Copy(HttpRequestMessage request, byte[] body)
     {
@@ -104,12 +136,14 @@ public sealed class ModelHttpHandler(ModelTraffic traffic, LlmOptions options, T
         return copy;
     }
 
-    static HttpResponseMessage Answer(HttpRequestMessage request, HttpStatusCode status, string body, HttpResponseMessage? original = null)
+    static HttpResponseMessage Answer(HttpRequestMessage request, HttpStatusCode status, string body) =>
+        new(status) { RequestMessage = request, Content = new StringContent(body, Encoding.UTF8, "application/json") };
+
+    static HttpResponseMessage Answer(HttpRequestMessage request, Attempt attempt)
     {
-        var response = new HttpResponseMessage(status) { RequestMessage = request, Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        if (original is not null)
-            foreach (var header in original.Headers)
-                response.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        var response = Answer(request, attempt.Status, attempt.Body);
+        foreach (var header in attempt.Headers)
+            response.Headers.TryAddWithoutValidation(header.Key, header.Value);
         return response;
     }
 
