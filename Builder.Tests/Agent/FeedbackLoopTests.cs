@@ -112,13 +112,7 @@ public sealed class FeedbackLoopTests(AgentBuilder builder) : IClassFixture<Agen
         var response = await _api.ActAsync(id, "replay");
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         var url = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["statusUrl"]!.GetValue<string>();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var replay = JsonNode.Parse(await _api.Http.GetStringAsync(url))!;
-            if ((string?)replay["status"] != "running" || DateTime.UtcNow > deadline)
-                return replay;
-            await Task.Delay(200);
-        }
+        return await Eventually.Until(async () => JsonNode.Parse(await _api.Http.GetStringAsync(url))!, r => (string?)r["status"] != "running",
+            "the replay to end", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
     }
 }

@@ -36,9 +36,8 @@ public sealed class ReviewGateTests(EmbeddedBuilder builder) : IClassFixture<Emb
         var twice = await ReviewAsync(first, id, "approve", "still fine");
         twice["tally"]!["approvers"]!.AsArray().Count.ShouldBe(1, "one agent approving twice is one approval");
 
-        await Task.Delay(1500);
-        var waiting = await author.FeatureAsync(id);
-        waiting["status"]!.GetValue<string>().ShouldBe("AwaitingApproval", "one approval by another agent keeps the gate shut");
+        await Consistently.True(async () => (string?)(await author.FeatureAsync(id))["status"] == "AwaitingApproval",
+            "the gate shut after one approval by another agent", TimeSpan.FromSeconds(1.5));
         repository.Branches().ShouldBe(["main"]);
 
         var two = await ReviewAsync(second, id, "approve", null);

@@ -42,13 +42,13 @@ sealed class StartedProcesses
     /// <summary>Waits until every process of the run has exited; returns those still alive at the deadline.</summary>
     public async Task<IReadOnlyList<string>> WaitUntilGoneAsync(TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        try
         {
-            var alive = Alive();
-            if (alive.Count == 0 || DateTime.UtcNow > deadline)
-                return alive;
-            await Task.Delay(500);
+            return await Eventually.Until(Alive, alive => alive.Count == 0, "every started process to exit", timeout, TimeSpan.FromMilliseconds(500));
+        }
+        catch (TimeoutException)
+        {
+            return Alive();
         }
     }
 

@@ -263,9 +263,7 @@ public sealed class LocalDeployTests(DeployingBuilder fixture, Xunit.Abstraction
 
         (await DeployAsync(repositoryId, "2", manifest: Manifest(name, keepPrevious: "1s")))["status"]!.GetValue<string>().ShouldBe("Completed");
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while ((await VersionsAsync(name)).Last().State != "stopped" && DateTime.UtcNow < deadline)
-            await Task.Delay(200);
+        await Eventually.Until(() => VersionsAsync(name), v => v.Last().State == "stopped", "version 1 to be stopped", TimeSpan.FromSeconds(20));
         (await VersionsAsync(name)).ShouldBe([(2, "live"), (1, "stopped")]);
         await Should.ThrowAsync<HttpRequestException>(() => GetAsync(firstUrl));
     }
@@ -280,17 +278,14 @@ public sealed class LocalDeployTests(DeployingBuilder fixture, Xunit.Abstraction
         var stable = (await ServiceAsync(name))["stableUrl"]!.GetValue<string>();
 
         var id = await SubmitVersionAsync(repositoryId, "2", manifest: Manifest(name, window: "60s"));
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        while (!(await _api.EventsAsync(id)).Any(e => (string)e!["type"]! == "deploy.traffic_switched") && DateTime.UtcNow < deadline)
-            await Task.Delay(200);
+        await Eventually.True(async () => (await _api.EventsAsync(id)).Any(e => (string)e!["type"]! == "deploy.traffic_switched"),
+            "the switch to version 2", TimeSpan.FromMinutes(3), TimeSpan.FromMilliseconds(200));
         (await GetAsync(stable)).ShouldBe((HttpStatusCode.OK, "version 2"));
 
         (await _api.ActAsync(id, "cancel", new { reason = "changed my mind" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         (await _api.WaitForEndAsync(id))["status"]!.GetValue<string>().ShouldBe("Cancelled");
 
-        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while ((await VersionsAsync(name)).First().State != "rolled-back" && DateTime.UtcNow < deadline)
-            await Task.Delay(200);
+        await Eventually.Until(() => VersionsAsync(name), v => v.First().State == "rolled-back", "version 2 to be rolled back", TimeSpan.FromSeconds(10));
         (await VersionsAsync(name)).ShouldBe([(2, "rolled-back"), (1, "live")]);
         (await GetAsync(stable)).ShouldBe((HttpStatusCode.OK, "version 1"));
     }
@@ -307,9 +302,7 @@ public sealed class LocalDeployTests(DeployingBuilder fixture, Xunit.Abstraction
 
         var accepted = await _api.Http.PostAsJsonAsync($"/api/services/{name}/rollback", new { reason = "customers complain" });
         accepted.StatusCode.ShouldBe(HttpStatusCode.Accepted, await accepted.Content.ReadAsStringAsync());
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while ((await VersionsAsync(name)).First().State != "rolled-back" && DateTime.UtcNow < deadline)
-            await Task.Delay(100);
+        await Eventually.Until(() => VersionsAsync(name), v => v.First().State == "rolled-back", "version 2 to be rolled back", TimeSpan.FromSeconds(20));
 
         (await VersionsAsync(name)).ShouldBe([(2, "rolled-back"), (1, "live")]);
         (await GetAsync(stable)).ShouldBe((HttpStatusCode.OK, "version 1"));

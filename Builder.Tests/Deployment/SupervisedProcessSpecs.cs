@@ -41,9 +41,7 @@ public sealed class SupervisedProcessSpecs
             NullLogger.Instance);
 
         process.Start();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (process.Running && DateTime.UtcNow < deadline)
-            await Task.Delay(50);
+        await Eventually.True(() => !process.Running, "the supervisor to give up", TimeSpan.FromSeconds(10));
 
         process.Running.ShouldBeFalse();
         sandbox.Runs.ShouldBe(2);

@@ -57,8 +57,7 @@ public sealed class PullRequestDeliveryTests : IAsyncLifetime
         // A redelivered Deliver command finds the phase done and opens nothing.
         var state = await _builder.WithDbAsync(db => db.FeatureStates.AsNoTracking().SingleAsync(s => s.CorrelationId == id));
         await _builder.Services.GetRequiredService<IBus>().Publish(new DeliverChange(id, state.Attempt, state.BaseCommit!));
-        await Task.Delay(1500);
-        Posts().ShouldBe(1);
+        await Consistently.True(() => Task.FromResult(Posts() == 1), "one pull request after the redelivery", TimeSpan.FromSeconds(1.5));
 
         // A second run of the same feature updates the same pull request.
         (await api.ActAsync(id, "retry")).StatusCode.ShouldBe(HttpStatusCode.Accepted);

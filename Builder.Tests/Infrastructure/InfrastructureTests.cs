@@ -78,17 +78,10 @@ public class InfrastructureTests
         var sent = Encoding.UTF8.GetBytes($"hello {lease.VirtualHost}");
         await channel.BasicPublishAsync(exchange: "", routingKey: queue.QueueName, body: sent, cancellationToken: cts.Token);
 
-        BasicGetResult? received = null;
-        while (received is null)
-        {
-            received = await channel.BasicGetAsync(queue.QueueName, autoAck: true, cts.Token);
-            if (received is null)
-            {
-                await Task.Delay(50, cts.Token);
-            }
-        }
+        var received = await Eventually.Until<BasicGetResult?>(async () => await channel.BasicGetAsync(queue.QueueName, autoAck: true, cts.Token), r => r is not null,
+            "the message back from the queue");
 
-        Encoding.UTF8.GetString(received.Body.Span).ShouldBe($"hello {lease.VirtualHost}");
+        Encoding.UTF8.GetString(received!.Body.Span).ShouldBe($"hello {lease.VirtualHost}");
     }
 
     [Fact]

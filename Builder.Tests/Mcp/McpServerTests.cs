@@ -221,17 +221,15 @@ public sealed class McpServerTests(RunningApi api) : IClassFixture<RunningApi>
     /// <summary>Calls get_feature until the run satisfies <paramref name="until"/>, as an agent polls.</summary>
     async Task<JsonNode> PollAsync(McpTestClient mcp, Guid id, Func<JsonNode, bool> until)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        JsonNode feature;
-        do
+        try
         {
-            feature = await mcp.OkAsync("get_feature", new { feature_id = id });
-            if (until(feature))
-                return feature;
-            await Task.Delay(250);
-        } while (DateTime.UtcNow < deadline);
-
-        throw new TimeoutException($"Feature {id} never got there; last seen: {feature.ToJsonString()}\n{api.Process.RecentLog}");
+            return await Eventually.Until(() => mcp.OkAsync("get_feature", new { feature_id = id }), until, $"feature {id} over MCP",
+                TimeSpan.FromSeconds(120), TimeSpan.FromMilliseconds(250));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n{api.Process.RecentLog}", ex);
+        }
     }
 
     static IEnumerable<string> Enum(JsonNode property) =>

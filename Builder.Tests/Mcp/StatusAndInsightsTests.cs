@@ -27,15 +27,8 @@ public sealed class StatusAndInsightsTests : IDisposable
         await api.WaitAsync(first, f => f["phases"]!.AsArray().Any(p => (string?)p!["name"] == "build" && (string?)p["status"] == "running"), what: "its build");
         var second = await api.SubmitAsync(repositoryId, "Waiting one", [BuilderApi.File("value.txt", "42\n", "replace")]);
 
-        JsonNode status;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        do
-        {
-            status = await AgentSteps.OkAsync(await api.Http.GetAsync("/api/status"));
-            if (status["runs"]!["queued"]!.GetValue<int>() == 1)
-                break;
-            await Task.Delay(100);
-        } while (DateTime.UtcNow < deadline);
+        var status = await Eventually.Until(async () => await AgentSteps.OkAsync(await api.Http.GetAsync("/api/status")),
+            s => s["runs"]!["queued"]!.GetValue<int>() == 1, "one run queued", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
 
         status["runs"]!["queued"]!.GetValue<int>().ShouldBe(1, status.ToJsonString());
         status["runs"]!["running"]!.GetValue<int>().ShouldBe(1, status.ToJsonString());

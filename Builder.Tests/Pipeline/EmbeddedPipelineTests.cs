@@ -87,8 +87,7 @@ public sealed class EmbeddedPipelineTests(EmbeddedBuilder builder) : IClassFixtu
         var atPlan = await _api.WaitForStatusAsync(id, "AwaitingApproval");
         atPlan["gate"]!.GetValue<string>().ShouldBe("plan");
         atPlan["currentPhase"]!.GetValue<string>().ShouldBe("plan");
-        await Task.Delay(1000);
-        (await _api.FeatureAsync(id))["gate"]!.GetValue<string>().ShouldBe("plan", "the run must wait at the plan gate");
+        await Consistently.True(async () => (string?)(await _api.FeatureAsync(id))["gate"] == "plan", "the run waiting at the plan gate", TimeSpan.FromSeconds(1));
         var plan = JsonNode.Parse(await _api.Http.GetStringAsync($"/api/features/{id}/artifacts/plan.json"))!;
         plan["files"]!.AsArray().Single()!["path"]!.GetValue<string>().ShouldBe("value.txt");
         plan["testCommand"]!.GetValue<string>().ShouldContain("make test");
@@ -96,8 +95,8 @@ public sealed class EmbeddedPipelineTests(EmbeddedBuilder builder) : IClassFixtu
         (await _api.ActAsync(id, "approve")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var atRelease = await _api.WaitAsync(id, f => (string?)f["gate"] == "release", what: "the release gate");
         atRelease["currentPhase"]!.GetValue<string>().ShouldBe("verify");
-        await Task.Delay(1000);
-        (await _api.FeatureAsync(id))["status"]!.GetValue<string>().ShouldBe("AwaitingApproval");
+        await Consistently.True(async () => (string?)(await _api.FeatureAsync(id))["status"] == "AwaitingApproval", "the run waiting at the release gate",
+            TimeSpan.FromSeconds(1));
         repository.Branches().ShouldBe(["main"], "nothing is delivered before the release gate opens");
 
         (await _api.ActAsync(id, "approve")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
@@ -253,10 +252,5 @@ public sealed class EmbeddedPipelineTests(EmbeddedBuilder builder) : IClassFixtu
         }
     }
 
-    static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition() && DateTime.UtcNow < deadline)
-            await Task.Delay(100);
-    }
+    static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout) => Eventually.True(condition, "the workspace to be released", timeout);
 }

@@ -79,8 +79,7 @@ public sealed class BubblewrapSandboxTests(ITestOutputHelper log) : IDisposable
         result.Succeeded.ShouldBeFalse();
         result.Output.ShouldNotContain("CONNECTED");
         result.Output.ShouldContain("Connection refused");
-        await Task.Delay(200);
-        listener.Pending().ShouldBeFalse("the host listener received a connection from the sandbox");
+        await Consistently.True(() => Task.FromResult(!listener.Pending()), "no connection at the host listener from the sandbox", TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]
@@ -402,10 +401,5 @@ public sealed class BubblewrapSandboxTests(ITestOutputHelper log) : IDisposable
 
     static void Git(string folder, params string[] arguments) => Support.TestRepository.Git(folder, arguments);
 
-    static async Task WaitUntil(Func<bool> condition, TimeSpan limit)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (!condition() && DateTime.UtcNow < deadline)
-            await Task.Delay(50);
-    }
+    static Task WaitUntil(Func<bool> condition, TimeSpan limit) => Eventually.True(condition, "the sandboxed process to get there", limit);
 }

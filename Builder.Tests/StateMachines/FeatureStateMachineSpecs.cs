@@ -142,7 +142,7 @@ public sealed class FeatureStateMachineSpecs : IAsyncLifetime
         (await PublishedAsync<PlanFeature>(m => m.FeatureId == _id && m.Attempt == 2 && m.RevisionNotes == "smaller please")).ShouldBeTrue();
 
         await Publish(new FeaturePlanned(_id, 1, "stale"));
-        await Task.Delay(300);
+        (await _host.Saga.Consumed.Any<FeaturePlanned>(m => m.Context.Message.FeatureId == _id && m.Context.Message.BaseCommit == "stale")).ShouldBeTrue();
         (await _host.StateAsync(_id))!.CurrentState.ShouldBe("Planning", "a result of attempt 1 must not move attempt 2");
 
         await Publish(new FeaturePlanned(_id, 2, "fresh"));
@@ -188,7 +188,7 @@ public sealed class FeatureStateMachineSpecs : IAsyncLifetime
         await _host.WaitForStateAsync(_id, "Cancelled");
 
         await Publish(new FeaturePlanned(_id, 1, "late"));
-        await Task.Delay(300);
+        (await _host.Saga.Consumed.Any<FeaturePlanned>(m => m.Context.Message.FeatureId == _id && m.Context.Message.BaseCommit == "late")).ShouldBeTrue();
         (await _host.StateAsync(_id))!.CurrentState.ShouldBe("Cancelled");
     }
 
@@ -202,9 +202,8 @@ public sealed class FeatureStateMachineSpecs : IAsyncLifetime
         await Publish(new ResumeFeature(_id, "worker started"));
 
         await _host.Saga.Consumed.Any<ResumeFeature>(m => m.Context.Message.FeatureId == _id);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (_host.Harness.Published.Select<GenerateChange>(m => m.Context.Message.FeatureId == _id).Count() < 2 && DateTime.UtcNow < deadline)
-            await Task.Delay(20);
+        await Eventually.True(() => _host.Harness.Published.Select<GenerateChange>(m => m.Context.Message.FeatureId == _id).Count() >= 2,
+            "the Generate command issued again", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
         _host.Harness.Published.Select<GenerateChange>(m => m.Context.Message.FeatureId == _id).Count().ShouldBe(2);
         var events = await _host.Services.GetRequiredService<FeatureEventLog>().ReadAsync(_id);
         events.ShouldContain(e => e.Type == EventTypes.FeatureResumed);

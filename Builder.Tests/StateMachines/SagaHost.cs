@@ -47,17 +47,9 @@ public sealed class SagaHost : IAsyncDisposable
     /// <summary>Waits until the saga is in <paramref name="state"/>; the harness's consumed-message checks alone race the save.</summary>
     public async Task<FeatureState> WaitForStateAsync(Guid id, string state)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        FeatureState? current;
-        do
-        {
-            current = await StateAsync(id);
-            if (current?.CurrentState == state)
-                return current;
-            await Task.Delay(20);
-        } while (DateTime.UtcNow < deadline);
-
-        throw new TimeoutException($"Saga {id} never reached {state}; it is {current?.CurrentState ?? "missing"}.");
+        var current = await Eventually.Until(() => StateAsync(id), s => s?.CurrentState == state, $"saga {id} to reach {state}",
+            TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(20));
+        return current!;
     }
 
     public async ValueTask DisposeAsync()

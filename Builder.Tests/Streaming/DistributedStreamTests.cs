@@ -58,9 +58,7 @@ public sealed class DistributedStreamTests
             viaWs.ShouldBe(stored.Where(e => e!["sequence"]!.GetValue<long>() > 2).Select(e => e!.ToJsonString()), $"WebSocket of {ids[i]}");
 
             var last = stored.Last()!["sequence"]!.GetValue<long>();
-            var deadline = DateTime.UtcNow.AddSeconds(15);
-            while (!Relayed(ids[i]).Contains(last) && DateTime.UtcNow < deadline)
-                await Task.Delay(50);
+            await Eventually.True(() => Relayed(ids[i]).Contains(last), $"the hub to relay event {last} of {ids[i]}", TimeSpan.FromSeconds(15));
             var relayed = Relayed(ids[i]);
             relayed.ShouldNotBeEmpty();
             relayed.ShouldBe(Enumerable.Range(0, relayed.Count).Select(n => relayed[0] + n), $"hub events of {ids[i]} once and in order");

@@ -49,9 +49,8 @@ public sealed class HubTests(EmbeddedBuilder builder) : IClassFixture<EmbeddedBu
         received.Select(e => e.GetProperty("type").GetString()).ShouldBe(stored.Select(e => (string?)e!["type"]).Take(received.Count));
 
         // FeatureChanged travels separately from FeatureEvent: give the board's message a moment to arrive.
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!changes.Any(c => c.GetProperty("featureId").GetGuid() == id && c.GetProperty("type").GetString() == "feature.completed") && DateTime.UtcNow < deadline)
-            await Task.Delay(50);
+        await Eventually.True(() => changes.Any(c => c.GetProperty("featureId").GetGuid() == id && c.GetProperty("type").GetString() == "feature.completed"),
+            "the board's feature.completed message", TimeSpan.FromSeconds(15));
         changes.ShouldContain(c => c.GetProperty("featureId").GetGuid() == id && c.GetProperty("type").GetString() == "feature.completed");
         changes.ShouldNotContain(c => c.GetProperty("type").GetString() == "log", "log lines are for a run's subscribers, not the board");
     }

@@ -26,7 +26,6 @@ public sealed class StreamTests(EmbeddedBuilder builder) : IClassFixture<Embedde
         var sse = ReadSseAsync($"/api/features/{id}/stream?after={after}", null, timeout.Token);
         var sseByHeader = ReadSseAsync($"/api/features/{id}/stream?after=1", midway, timeout.Token);
         var ws = ReadWebSocketAsync($"/api/features/{id}/ws?after={after}", timeout.Token);
-        await Task.Delay(500);
         (await _api.ActAsync(id, "approve")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
 
         var viaSse = await sse;

@@ -68,17 +68,8 @@ public sealed class BuilderApi(HttpClient http)
     /// <summary>Polls the feature until <paramref name="until"/> holds, failing with its last state after the timeout.</summary>
     public async Task<JsonNode> WaitAsync(Guid id, Func<JsonNode, bool> until, TimeSpan? timeout = null, string? what = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
-        JsonNode feature;
-        do
-        {
-            feature = await FeatureAsync(id);
-            if (until(feature))
-                return feature;
-            await Task.Delay(100);
-        } while (DateTime.UtcNow < deadline);
-
-        throw new TimeoutException($"Feature {id} never reached {what ?? "the expected state"}; last seen: {feature.ToJsonString(new JsonSerializerOptions { WriteIndented = true })}");
+        return await Eventually.Until(() => FeatureAsync(id), until, $"feature {id} to reach {what ?? "the expected state"}",
+            timeout ?? TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(100));
     }
 
     public Task<JsonNode> WaitForStatusAsync(Guid id, string status, TimeSpan? timeout = null) =>
