@@ -2,6 +2,7 @@
 # The project's one test command, for developers and CI alike:
 #   ./test.sh                                   build and run every test
 #   ./test.sh --filter FullyQualifiedName~Infra extra arguments go to `dotnet test`
+#   ./test.sh --unit                            only the specs of Builder.Tests.Unit: no install, no server, seconds
 #
 # It installs what is missing from Debian packages (as root), starts private PostgreSQL, Redis and
 # RabbitMQ servers on loopback ports for this run only, runs the tests against them, stops every
@@ -465,6 +466,17 @@ PY
 # ---------------------------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------------------------
+
+if [ "${1:-}" = "--unit" ]; then
+  shift
+  log "unit specs only (Builder.Tests.Unit): no server is started"
+  rm -rf "$RESULTS_DIR"
+  unit_rc=0
+  run_child dotnet test Builder.Tests.Unit -c Release \
+    --logger "console;verbosity=minimal" --logger trx --results-directory "$RESULTS_DIR" "$@" || unit_rc=$?
+  summarize_trx
+  exit "$unit_rc"
+fi
 
 install_system_packages
 install_npm_packages

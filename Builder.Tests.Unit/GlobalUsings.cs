@@ -1,0 +1,3 @@
+// Process execution and git moved to Builder.Core so the Api can read remotes without the Worker.
+global using Builder.Core.Execution;
+global using Builder.Core.SourceControl;
