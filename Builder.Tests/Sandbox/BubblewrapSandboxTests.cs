@@ -257,6 +257,42 @@ public sealed class BubblewrapSandboxTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public async Task A_file_past_the_file_size_limit_ends_the_run_with_the_limit_named()
+    {
+        // The same repository's ordinary output still fits: the limit is per file.
+        var fits = await Run("head -c 1M /dev/zero > ok.bin && echo FITS", r => r with { MaxFileBytes = 4L * 1024 * 1024 });
+        fits.Succeeded.ShouldBeTrue(fits.Tail());
+        fits.Output.ShouldContain("FITS");
+
+        var result = await Run("head -c 64M /dev/zero > big.bin; echo exit=$?", r => r with { MaxFileBytes = 4L * 1024 * 1024 });
+
+        result.LimitHit.ShouldBe("file size", result.Tail());
+        result.Succeeded.ShouldBeFalse();
+        result.Output.ShouldContain("larger than the limit of 4 MiB");
+        new FileInfo(Path.Combine(_folders.Workspace, "big.bin")).Length.ShouldBeLessThanOrEqualTo(4L * 1024 * 1024);
+    }
+
+    [Fact]
+    public async Task A_process_burning_cpu_is_stopped_by_its_cpu_time_limit()
+    {
+        var result = await Run("sh -c 'while :; do :; done'; echo exit=$?", r => r with { MaxCpuTime = TimeSpan.FromSeconds(1) });
+
+        result.LimitHit.ShouldBe("cpu time", result.Tail());
+        result.Succeeded.ShouldBeFalse();
+        result.Output.ShouldContain("1 s of CPU time");
+        result.TimedOut.ShouldBeFalse("the CPU-time limit ends it long before the wall-clock timeout");
+    }
+
+    [Fact]
+    public async Task Open_files_are_limited_and_the_limit_cannot_be_raised_inside()
+    {
+        var result = await Run("ulimit -n; ulimit -Hn; ulimit -n 100000 2>/dev/null && echo RAISED || echo REFUSED", r => r with { MaxOpenFiles = 256 });
+
+        result.Succeeded.ShouldBeTrue(result.Tail());
+        result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ShouldBe(["256", "256", "REFUSED"]);
+    }
+
+    [Fact]
     public async Task An_endless_loop_ends_at_the_timeout_with_no_process_left()
     {
         var marker = $"1000.{Random.Shared.Next(100_000, 999_999)}";

@@ -31,11 +31,20 @@ public sealed record SandboxRequest(string Command, string Workspace)
     public long MemoryBytes { get; init; } = 4L * 1024 * 1024 * 1024;
     public int MaxProcesses { get; init; } = 512;
     public int MaxOutputChars { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Open files per process (RLIMIT_NOFILE, soft and hard): a descriptor leak ends in EMFILE, not in the host's table.</summary>
+    public int MaxOpenFiles { get; init; } = 4096;
+
+    /// <summary>The largest file a process may write (RLIMIT_FSIZE): one runaway file cannot fill the worker's disk.</summary>
+    public long MaxFileBytes { get; init; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>CPU time per process (RLIMIT_CPU); null leaves only the wall-clock timeout.</summary>
+    public TimeSpan? MaxCpuTime { get; init; }
 }
 
 /// <summary>
 /// How the command ended. <see cref="LimitHit"/> names the limit that stopped it ("timeout",
-/// "memory", "processes"), and <see cref="Notices"/> says what isolation could not be applied on
+/// "memory", "processes", "file size", "cpu time"), and <see cref="Notices"/> says what isolation could not be applied on
 /// this host (e.g. "cgroups unavailable: no memory limit") so the run's events can show it.
 /// </summary>
 public sealed record SandboxResult(int ExitCode, string Output, TimeSpan Duration)

@@ -88,12 +88,21 @@ public sealed class SandboxOptions : IValidatableObject
     [Range(1024, int.MaxValue)]
     public int MaxOutputChars { get; set; } = 16 * 1024 * 1024;
 
+    [Range(64, 1_048_576)]
+    public int MaxOpenFiles { get; set; } = 65_536;
+
+    [Range(1024L * 1024, long.MaxValue)]
+    public long MaxFileBytes { get; set; } = 64L * 1024 * 1024 * 1024;
+
     public SandboxRequest Clamp(SandboxRequest request) => request with
     {
         Timeout = request.Timeout > MaxTimeout ? MaxTimeout : request.Timeout,
         MemoryBytes = Math.Min(request.MemoryBytes, MaxMemoryBytes),
         MaxProcesses = Math.Min(request.MaxProcesses, MaxProcesses),
         MaxOutputChars = Math.Min(request.MaxOutputChars, MaxOutputChars),
+        MaxOpenFiles = Math.Min(request.MaxOpenFiles, MaxOpenFiles),
+        MaxFileBytes = Math.Min(request.MaxFileBytes, MaxFileBytes),
+        MaxCpuTime = request.MaxCpuTime is { } cpu && cpu > MaxTimeout ? MaxTimeout : request.MaxCpuTime,
     };
 
     public string ResolvedDockerEndpoint =>

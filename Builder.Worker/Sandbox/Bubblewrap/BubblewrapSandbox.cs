@@ -1,4 +1,4 @@
-using Builder.Worker.Execution;
+using System.Globalization;
 using Builder.Worker.Sandbox.Cgroups;
 using Microsoft.Extensions.Options;
 
@@ -26,10 +26,16 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
 
     public void Dispose() => _spares?.Dispose();
 
-    // Runs as the first process of the run: joins the cgroups before anything can fork, makes the
-    // run the host OOM killer's first choice, then becomes bubblewrap. Arguments: cgroup.procs
-    // files, "--", the command line.
+    // Runs as the first process of the run: sets the per-process limits (soft and hard, so nothing
+    // inside can raise them), joins the cgroups before anything can fork, makes the run the host OOM
+    // killer's first choice, then becomes bubblewrap. Arguments: open files, file size in 512-byte
+    // blocks, CPU seconds (0: none), cgroup.procs files, "--", the command line. The CPU hard limit is
+    // a second above the soft one: at the soft limit the kernel sends SIGXCPU, which the shell reports
+    // by name; at the hard limit only an anonymous SIGKILL.
     const string JoinCgroupsThenExec = """
+        ulimit -n "$1" && ulimit -f "$2" || { echo "[builder] could not set the open-file and file-size limits" >&2; exit 125; }
+        [ "$3" = 0 ] || { ulimit -S -t "$3" && ulimit -H -t $(($3 + 1)); } || { echo "[builder] could not set the CPU-time limit" >&2; exit 125; }
+        shift 3
         { echo 1000 > /proc/self/oom_score_adj; } 2>/dev/null
         while [ "$1" != -- ]; do
           echo $$ > "$1" || { echo "[builder] could not join the cgroup $1" >&2; exit 125; }
@@ -58,9 +64,9 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
         {
             var result = await runner.RunAsync(Spec(request, plan, cgroups, settings), cancellationToken, onLine);
             await StopAsync(watching, watch);
-            var limit = result.TimedOut ? "timeout" : stoppedBy ?? cgroups.LimitHitOnceStopped();
+            var limit = result.TimedOut ? "timeout" : stoppedBy ?? cgroups.LimitHitOnceStopped() ?? ProcessLimitHit(result);
             var output = result.Output;
-            if (limit is "memory" or "processes")
+            if (limit is "memory" or "processes" or "file size" or "cpu time")
             {
                 var line = Explain(limit, request);
                 output += line + "\n";
@@ -79,7 +85,14 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
 
     public static CommandSpec Spec(SandboxRequest request, BubblewrapPlan plan, RunCgroups cgroups, SandboxOptions settings)
     {
-        List<string> arguments = ["-c", JoinCgroupsThenExec, "builder-sandbox", .. cgroups.ProcsFiles, "--"];
+        var fileBlocks = (request.MaxFileBytes + 511) / 512;
+        var cpuSeconds = request.MaxCpuTime is { } cpu ? Math.Max(1, (long)Math.Ceiling(cpu.TotalSeconds)) : 0;
+        List<string> arguments =
+        [
+            "-c", JoinCgroupsThenExec, "builder-sandbox",
+            request.MaxOpenFiles.ToString(CultureInfo.InvariantCulture), fileBlocks.ToString(CultureInfo.InvariantCulture),
+            cpuSeconds.ToString(CultureInfo.InvariantCulture), .. cgroups.ProcsFiles, "--",
+        ];
         if (settings.RunAs is { } runAs)
         {
             var ids = runAs.Split(':');
@@ -128,9 +141,26 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
         await watch;
     }
 
-    static string Explain(string limit, SandboxRequest request) => limit == "memory"
-        ? $"[builder] stopped: the command used more than its memory limit of {request.MemoryBytes / (1024 * 1024)} MiB"
-        : $"[builder] stopped: the command tried to run more than {request.MaxProcesses} processes at once";
+    static string Explain(string limit, SandboxRequest request) => limit switch
+    {
+        "memory" => $"[builder] stopped: the command used more than its memory limit of {request.MemoryBytes / (1024 * 1024)} MiB",
+        "file size" => $"[builder] stopped: a process wrote a file larger than the limit of {request.MaxFileBytes / (1024 * 1024)} MiB",
+        "cpu time" => $"[builder] stopped: a process used more than its {request.MaxCpuTime?.TotalSeconds:0} s of CPU time",
+        _ => $"[builder] stopped: the command tried to run more than {request.MaxProcesses} processes at once",
+    };
+
+    /// <summary>
+    /// The kernel ends a process past RLIMIT_FSIZE or RLIMIT_CPU with SIGXFSZ or SIGXCPU: the shell
+    /// exits 128+25 or 128+24, or reports the child's death in words when the shell itself goes on.
+    /// </summary>
+    static string? ProcessLimitHit(CommandResult result) => result switch
+    {
+        { ExitCode: 153 } => "file size",
+        { ExitCode: 152 } => "cpu time",
+        _ when result.Output.Contains("File size limit exceeded", StringComparison.Ordinal) => "file size",
+        _ when result.Output.Contains("CPU time limit exceeded", StringComparison.Ordinal) => "cpu time",
+        _ => null,
+    };
 
     /// <summary>Whether bubblewrap exists and can make its namespaces here; null when it can, else why not.</summary>
     public static async Task<string?> ProbeAsync(CommandRunner runner, SandboxOptions settings, CancellationToken cancellationToken)

@@ -51,8 +51,26 @@ public static class DockerContainerSpec
                 CapDrop = ["ALL"],
                 SecurityOpt = ["no-new-privileges"],
                 Init = true, // reaps zombies and passes the kill on to the whole tree
+                Ulimits = Ulimits(request),
             },
         };
+    }
+
+    /// <summary>The same per-process limits as under bubblewrap; the engine passes the values to setrlimit as they are.</summary>
+    static IList<Ulimit> Ulimits(SandboxRequest request)
+    {
+        List<Ulimit> limits =
+        [
+            new() { Name = "nofile", Soft = request.MaxOpenFiles, Hard = request.MaxOpenFiles },
+            new() { Name = "fsize", Soft = request.MaxFileBytes, Hard = request.MaxFileBytes },
+        ];
+        if (request.MaxCpuTime is { } cpu)
+        {
+            var seconds = Math.Max(1, (long)Math.Ceiling(cpu.TotalSeconds));
+            limits.Add(new Ulimit { Name = "cpu", Soft = seconds, Hard = seconds });
+        }
+
+        return limits;
     }
 
     static Mount Bind(string path, bool readOnly) => new() { Type = "bind", Source = path, Target = path, ReadOnly = readOnly };
