@@ -23,6 +23,7 @@ public static class BuilderCli
         root.Subcommands.Add(RepoCommands.Create());
         root.Subcommands.Add(FeatureCommands.Create());
         root.Subcommands.Add(TaskCommands.Create());
+        root.Subcommands.Add(ServiceCommands.Create());
         root.Subcommands.Add(StatusCommands.Status());
         root.Subcommands.Add(StatusCommands.Insights());
         return root;

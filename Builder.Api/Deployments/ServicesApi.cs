@@ -23,6 +23,42 @@ public static class ServicesApi
             .WithSummary("Every version of a service, newest first: run, commit, release folder, address, state, who deployed it and when.");
         api.MapPost("/{name}/rollback", Rollback).RequireAuthorization(ApiScopes.ApprovalsWrite)
             .WithSummary("Give the stable address back to the version the live one replaced (while it is kept warm); the live version is stopped and marked rolled back.");
+        app.MapPost("/api/features/{id:guid}/rollback", RollbackFeature).WithTags("Services").RequireAuthorization(ApiScopes.ApprovalsWrite)
+            .WithSummary("Roll back the version this run deployed: 202 while a worker switches the stable address back to the previous version, " +
+                         "200 when it is already rolled back, 409 when the run's version is not live or nothing earlier is kept warm.");
+    }
+
+    public static async Task<Results<Accepted<RollbackAccepted>, Ok<RollbackAccepted>, ProblemHttpResult>> RollbackFeature(
+        Guid id, RollbackRequest? request, HttpContext http, BuilderDbContext db, IPublishEndpoint publisher, CancellationToken cancellationToken)
+    {
+        var tenantId = http.User.TenantId();
+        if (!await db.Features.OfTenant(tenantId, id).AnyAsync(cancellationToken))
+            return FeaturesApi.NotFound(id);
+        var deployed = await db.ServiceVersions.AsNoTracking().Where(v => v.TenantId == tenantId && v.FeatureId == id)
+            .OrderByDescending(v => v.Attempt).ThenByDescending(v => v.Number).FirstOrDefaultAsync(cancellationToken);
+        if (deployed is null)
+            return Problems.Conflict("Nothing to roll back", "This run deployed no version of a service.");
+        var service = await db.Services.AsNoTracking().FirstAsync(s => s.Id == deployed.ServiceId, cancellationToken);
+
+        if (deployed.State == ServiceVersionState.RolledBack)
+        {
+            // Asked again after the switch (or after the health gate rolled it back): say so, change nothing.
+            var serving = service.LiveVersionId is { } liveId
+                ? await db.ServiceVersions.AsNoTracking().Where(v => v.Id == liveId).Select(v => (int?)v.Number).FirstOrDefaultAsync(cancellationToken)
+                : null;
+            return TypedResults.Ok(new RollbackAccepted(service.Name, deployed.Number, serving ?? 0, "rolled-back", service.StableUrl, id));
+        }
+
+        if (service.LiveVersionId != deployed.Id)
+            return Problems.Conflict("Not live", $"Version {deployed.Number} of '{service.Name}', which this run deployed, is not live (it is {ServiceVersionView.Describe(deployed.State)}).");
+
+        var result = await ServiceRollback.RequestAsync(service, deployed, request?.Reason, http, db, publisher, cancellationToken);
+        return result.Result switch
+        {
+            Accepted<RollbackAccepted> accepted => accepted,
+            ProblemHttpResult problem => problem,
+            _ => throw new InvalidOperationException("A rollback request ended without an answer."),
+        };
     }
 
     public static async Task<Results<Accepted<RollbackAccepted>, ProblemHttpResult>> Rollback(
@@ -33,17 +69,9 @@ public static class ServicesApi
         if (service is null)
             return NotFound(name);
         var live = service.LiveVersionId is { } id ? await db.ServiceVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, cancellationToken) : null;
-        var previous = live is null ? null : await db.ServiceVersions.AsNoTracking()
-            .Where(v => v.ServiceId == service.Id && v.Number < live.Number && v.State == ServiceVersionState.Standby)
-            .OrderByDescending(v => v.Number).FirstOrDefaultAsync(cancellationToken);
-        if (live is null || previous is null)
-            return Problems.Conflict("Nothing to roll back to",
-                live is null ? $"'{name}' has no live version." : $"No earlier version of '{name}' is kept warm; its rollback window is over.");
-
-        Audit.AuditLog.Add(db, http.User, "service.rollback_requested", $"service/{name}", new { from = live.Number, to = previous.Number, reason = request?.Reason });
-        await db.SaveChangesAsync(cancellationToken);
-        await publisher.Publish(new ServiceRollbackRequested(service.Id, live.Id, previous.Id, http.User.Actor(), request?.Reason), cancellationToken);
-        return TypedResults.Accepted($"/api/services/{name}", new RollbackAccepted(name, live.Number, previous.Number));
+        if (live is null)
+            return Problems.Conflict("Nothing to roll back to", $"'{name}' has no live version.");
+        return await ServiceRollback.RequestAsync(service, live, request?.Reason, http, db, publisher, cancellationToken);
     }
 
     public static async Task<Ok<List<ServiceView>>> List(HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
@@ -81,8 +109,6 @@ public static class ServicesApi
 
 public sealed record RollbackRequest(string? Reason);
 
-public sealed record RollbackAccepted(string Service, int From, int To);
-
 public sealed record ServiceView(string Name, string Target, string StableUrl, Guid RepositoryId, ServiceVersionView? Live, DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static ServiceView Of(DeployedService service, ServiceVersion? live) =>
@@ -97,5 +123,5 @@ public sealed record ServiceVersionView(
         new(v.Number, Describe(v.State), v.FeatureId, v.Attempt, v.CommitSha, v.ReleaseFolder, v.Url, v.Reason, v.DeployedBy, v.CreatedAt, v.LiveAt, v.EndedAt);
 
     /// <summary>The registry's words: starting, live, standby, stopped, failed, rolled-back.</summary>
-    static string Describe(ServiceVersionState state) => state == ServiceVersionState.RolledBack ? "rolled-back" : state.ToString().ToLowerInvariant();
+    public static string Describe(ServiceVersionState state) => state == ServiceVersionState.RolledBack ? "rolled-back" : state.ToString().ToLowerInvariant();
 }

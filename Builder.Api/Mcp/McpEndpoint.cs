@@ -57,7 +57,8 @@ public static class McpEndpoint
             .WithTools<FeatureTools>(Arguments)
             .WithTools<ApprovalTools>(Arguments)
             .WithTools<TaskTools>(Arguments)
-            .WithTools<SystemTools>(Arguments);
+            .WithTools<SystemTools>(Arguments)
+            .WithTools<DeploymentTools>(Arguments);
         return services;
     }
 

@@ -11,7 +11,7 @@ namespace Builder.Cli.Commands;
 /// <summary>`builder feature ...`: submit runs, follow them, and decide at their gates.</summary>
 public static class FeatureCommands
 {
-    public static Command Create() => new("feature", "Submit, list, show and watch feature runs; approve, reject, revise, cancel or retry them.")
+    public static Command Create() => new("feature", "Submit, list, show and watch feature runs; approve, reject, revise, cancel, retry or roll them back.")
     {
         Submit(), List(), Show(), Watch(), Events(),
         Decision("approve", "Open the gate the run waits at (plan or release); it continues at once.", "approve", null),
@@ -21,6 +21,7 @@ public static class FeatureCommands
         Decision("cancel", "Cancel a run that has not ended; its running processes are killed.", "cancel",
             new Option<string?>("--reason") { Description = "Why; recorded in the run's events." }),
         Decision("retry", "Run an ended run again from Plan, on the same branch.", "retry", null),
+        ServiceCommands.FeatureRollback(),
     };
 
     static Command Submit()

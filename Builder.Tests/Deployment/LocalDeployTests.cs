@@ -41,7 +41,7 @@ public sealed class LocalDeployTests(DeployingBuilder fixture, Xunit.Abstraction
         }).listen(Number(process.env.PORT), '127.0.0.1');
         """;
 
-    static TestRepository ServiceRepository(string service) => TestRepository.Create(new Dictionary<string, string>
+    internal static TestRepository ServiceRepository(string service) => TestRepository.Create(new Dictionary<string, string>
     {
         ["Makefile"] = "build:\n\t@node --check server.js\n\ntest:\n\t@echo tests passed\n",
         ["server.js"] = Server,
@@ -49,7 +49,7 @@ public sealed class LocalDeployTests(DeployingBuilder fixture, Xunit.Abstraction
         ["builder.yaml"] = Manifest(service),
     });
 
-    static string Manifest(string service, string window = "2s", string keepPrevious = "60s") => $"""
+    internal static string Manifest(string service, string window = "2s", string keepPrevious = "60s") => $"""
         service: {service}
         runtime: node
         start: node server.js

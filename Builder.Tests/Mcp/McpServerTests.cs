@@ -15,7 +15,7 @@ public sealed class McpServerTests(RunningApi api) : IClassFixture<RunningApi>
     static readonly string[] IssueTools =
     [
         "submit_feature", "get_feature", "list_features", "get_feature_events", "approve", "reject", "revise", "cancel",
-        "create_task", "upload_draft", "dry_run", "apply_task", "get_system_status", "query_telemetry_insights",
+        "create_task", "upload_draft", "dry_run", "apply_task", "get_system_status", "query_telemetry_insights", "rollback",
     ];
 
     static readonly string[] Terminal = ["Completed", "Failed", "Cancelled", "Rejected", "RolledBack"];
