@@ -35,6 +35,8 @@ public static class Extensions
         }
 
         builder.Services.AddScoped<FeatureSubmitter>();
+        builder.Services.AddSingleton<RequestCounters>();
+        builder.Services.AddSingleton<IHealthDetails, RunsHealthDetails>();
 
         builder.AddLiveProgress();
         builder.Services.AddApiKeyAuth();
@@ -78,6 +80,7 @@ public static class Extensions
         api.MapArchiveApi();
         api.MapAuditApi();
         Deployments.ServicesApi.MapServicesApi(api);
+        api.MapServiceContract();
         api.MapBuilderMcp();
         return app;
     }

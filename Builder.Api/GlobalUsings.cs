@@ -7,6 +7,7 @@ global using Builder.Api.Features;
 global using Builder.Api.Keys;
 global using Builder.Api.Repositories;
 global using Builder.Api.Status;
+global using Builder.Api.ServiceContract;
 global using Builder.Api.Usage;
 global using Builder.Core.Execution;
 global using Builder.Core.SourceControl;

@@ -7,6 +7,7 @@ builder.AddServiceDefaults();
 builder.AddApplicationServices();
 
 var app = builder.Build();
+app.UseRequestCounting();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseWebSockets();
