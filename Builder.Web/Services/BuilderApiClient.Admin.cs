@@ -38,6 +38,14 @@ public sealed partial class BuilderApiClient
     public Task ReplaceTokenAsync(Guid id, string token, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Put, $"api/repositories/{id}/credentials", new { token }, ct);
 
+    public Task<List<ServiceInfo>> GetServicesAsync(CancellationToken ct = default) => GetAsync<List<ServiceInfo>>("api/services", ct);
+
+    public Task<List<ServiceVersionInfo>> GetServiceVersionsAsync(string name, CancellationToken ct = default) =>
+        GetAsync<List<ServiceVersionInfo>>($"api/services/{Uri.EscapeDataString(name)}/versions", ct);
+
+    public Task<RollbackAnswer> RollbackServiceAsync(string name, string? reason, CancellationToken ct = default) =>
+        SendAsync<RollbackAnswer>(HttpMethod.Post, $"api/services/{Uri.EscapeDataString(name)}/rollback", new { reason }, ct);
+
     public Task<SystemStatus> GetSystemStatusAsync(CancellationToken ct = default) => GetAsync<SystemStatus>("api/status", ct);
 
     /// <summary>The API's own health answer (<c>/health</c>), with how long it took.</summary>
