@@ -7,7 +7,6 @@ using Builder.Core.Domain;
 using Builder.Core.Events;
 using Builder.Core.Messaging;
 using Builder.Core.Persistence;
-using Builder.Core.StateMachines;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -66,15 +65,13 @@ public static class ServiceContractApi
         var tenantId = http.User.TenantId();
         var now = clock.GetUtcNow();
         var today = now.UtcDateTime.Date;
-        string[] running = [.. FeatureStatus.StatesOf(FeatureStatus.Running)];
-        var states = db.FeatureStates.AsNoTracking().Where(s => s.TenantId == tenantId);
-        var active = await states.CountAsync(s => running.Contains(s.CurrentState), cancellationToken);
-        var submitted = await db.Features.CountAsync(f => f.TenantId == tenantId, cancellationToken);
-        var started = await states.CountAsync(cancellationToken);
-        var completed = await states.CountAsync(s => s.CurrentState == "Completed" && s.UpdatedAt >= today, cancellationToken);
-        var failed = await states.CountAsync(s => s.CurrentState == "Failed" && s.UpdatedAt >= today, cancellationToken);
+        // The same counts as GET /api/status: active = in a phase or handed to the workers; queued = not picked up yet.
+        var runs = await Status.SystemStatusReader.CountRunsAsync(tenantId, db, cancellationToken);
+        var states = db.FeatureStates.AsNoTracking().Where(s => s.TenantId == tenantId && s.UpdatedAt >= today);
+        var completed = await states.CountAsync(s => s.CurrentState == "Completed", cancellationToken);
+        var failed = await states.CountAsync(s => s.CurrentState == "Failed", cancellationToken);
         return TypedResults.Ok(new ServiceState(Math.Round((now - counters.StartedAt).TotalSeconds, 1), counters.Total, counters.ErrorsLastHour(),
-            counters.StartedAt, active, Math.Max(0, submitted - started), completed, failed));
+            counters.StartedAt, runs.Running + runs.Queued, runs.Requested, completed, failed));
     }
 
     public static async Task<Ok<DependencyReport>> GetDependencies(HealthCheckService health, IOptions<BuilderOptions> options, IConfiguration configuration,

@@ -54,7 +54,7 @@ public static class SystemStatusReader
         _ => "other",
     };
 
-    static async Task<RunCounts> CountRunsAsync(Guid tenantId, BuilderDbContext db, CancellationToken cancellationToken)
+    internal static async Task<RunCounts> CountRunsAsync(Guid tenantId, BuilderDbContext db, CancellationToken cancellationToken)
     {
         var total = await db.Features.CountAsync(f => f.TenantId == tenantId, cancellationToken);
         var byState = await db.FeatureStates.AsNoTracking().Where(s => s.TenantId == tenantId)
