@@ -45,6 +45,7 @@ SYSTEM_PACKAGES=(
   "redis-server|/usr/bin/redis-server /usr/bin/redis-cli"
   "rabbitmq-server|$RABBIT_BIN/rabbitmq-server $RABBIT_BIN/rabbitmqctl /usr/lib/erlang/bin/epmd"
   "bubblewrap|/usr/bin/bwrap"
+  "socat|/usr/bin/socat"
   "chromium|$CHROMIUM"
   "git|git"
   "curl|curl"

@@ -15,6 +15,7 @@ namespace Builder.Api.Repositories;
 /// <param name="TestReportPaths">Extra test reports to read, as globs relative to the repository root.</param>
 /// <param name="RequiredReviews">Approving reviews by agents other than a run's author that open its release gate (0: a person approves).</param>
 /// <param name="Llm">This repository's model; replaces the earlier one as a whole.</param>
+/// <param name="Egress">Hosts restore may reach besides the toolchain's package registries ("host", "host:port", "*.domain"); replaces the list.</param>
 public sealed partial record RepositorySettingsRequest(
     string? Toolchain = null,
     string? RestoreCommand = null,
@@ -26,7 +27,8 @@ public sealed partial record RepositorySettingsRequest(
     IReadOnlyDictionary<string, string>? Environment = null,
     IReadOnlyList<string>? TestReportPaths = null,
     int? RequiredReviews = null,
-    RepositoryLlmSettings? Llm = null)
+    RepositoryLlmSettings? Llm = null,
+    IReadOnlyList<string>? Egress = null)
 {
     public static readonly string[] Toolchains = ["dotnet", "node", "python", "go", "make"];
     const int MaxCommandLength = 2000;
@@ -46,6 +48,16 @@ public sealed partial record RepositorySettingsRequest(
             validation.Add("settings.maxFileBytes", "settings.maxFileBytes must be between 1 and 67108864.");
         if (TargetFramework is { Length: > 0 } framework && !FrameworkName().IsMatch(framework.Trim()))
             validation.Add("settings.targetFramework", $"settings.targetFramework must be a target framework moniker such as net8.0; '{framework}' is not.");
+        if (Egress is { Count: > MaxPaths })
+            validation.Add("settings.egress", $"settings.egress has {Egress.Count} entries; the limit is {MaxPaths}.");
+        foreach (var host in Egress ?? [])
+        {
+            if (host is null)
+                validation.Add("settings.egress", "settings.egress entries must be host names.");
+            else if (Builder.Core.Policy.EgressPolicy.Problem(host) is { } problem)
+                validation.Add("settings.egress", $"settings.egress: {problem}");
+        }
+
         if (RequiredReviews is < 0 or > 20)
             validation.Add("settings.requiredReviews", "settings.requiredReviews must be between 0 and 20.");
         if (Environment is { } variables)
@@ -79,6 +91,7 @@ public sealed partial record RepositorySettingsRequest(
         TestReportPaths = TestReportPaths is null ? current.TestReportPaths : Distinct(TestReportPaths),
         RequiredReviews = RequiredReviews ?? current.RequiredReviews,
         Llm = Llm ?? current.Llm,
+        Egress = Egress is null ? current.Egress : Distinct(Egress),
     };
 
     static void Command(Validation validation, string field, string? command)

@@ -55,6 +55,9 @@ public sealed record RepositorySettings
     /// <summary>Extra test reports to read, as globs relative to the repository root (e.g. "out/**/TEST-*.xml").</summary>
     public IReadOnlyList<string>? TestReportPaths { get; init; }
 
+    /// <summary>Hosts this repository's restore may reach besides its toolchain's package registries ("host", "host:port", "*.domain").</summary>
+    public IReadOnlyList<string>? Egress { get; init; }
+
     /// <summary>Approving reviews from agents other than the author that open the release gate, as an alternative to a person's approval.</summary>
     public int RequiredReviews { get; init; }
 }

@@ -10,6 +10,7 @@ public static class EventTypes
     public const string PhaseFailed = "phase.failed";
     public const string Log = "log";
     public const string SandboxNotice = "sandbox.notice";
+    public const string EgressDenied = "egress.denied";
     public const string ToolchainNotice = "toolchain.notice";
 
     public const string WorkspacePrepared = "workspace.prepared";

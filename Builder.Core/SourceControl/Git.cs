@@ -39,6 +39,10 @@ public sealed class Git(CommandRunner runner, IOptions<BuilderOptions> options)
         Config("gc.auto", "0");
         Config("core.hooksPath", "/dev/null");
         Config("protocol.file.allow", "always");
+        // Workspaces belong to the sandbox user after a command ran there. Their .git file is bound
+        // read-only in the sandbox, so the repository git opens is still the worker's own.
+        Config("safe.directory", "*");
+        Config("core.fsmonitor", "false");
         foreach (var rewrite in options.Value.Git.UrlRewrites)
             Config($"url.{rewrite.ReplaceWith}.insteadOf", rewrite.Prefix);
         if (token is not null)

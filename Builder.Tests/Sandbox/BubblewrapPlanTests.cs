@@ -70,7 +70,7 @@ public sealed class BubblewrapPlanTests : IDisposable
         };
         var plan = BubblewrapPlan.For(request, [], [], "/usr/bin:/bin");
 
-        var spec = BubblewrapSandbox.Spec(request, plan, RunCgroups.None(), new SandboxOptions());
+        var spec = BubblewrapSandbox.Spec(request, plan, RunCgroups.None(), new SandboxOptions(), null);
 
         IndexOf(plan.Options, "--setenv", "LD_PRELOAD", "/workspace/evil.so").ShouldBeGreaterThan(0);
         spec.InheritEnvironment.ShouldBeFalse();

@@ -57,7 +57,7 @@ public sealed class SandboxRegistrationTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Builder:Sandbox:RunAs", "nobody")]
+    [InlineData("Builder:Sandbox:RunAs", "1000")]
     [InlineData("Builder:Sandbox:DockerPingTimeout", "00:10:00")]
     [InlineData("Builder:Sandbox:HiddenPaths:0", "relative/path")]
     [InlineData("Builder:Sandbox:HiddenPaths:0", "/")]

@@ -12,7 +12,7 @@ public sealed class DistributedBuilder : IAsyncDisposable
 
     readonly Dictionary<string, string> _environment;
     readonly List<BuilderProcess> _workers = [];
-    readonly string _root = Directory.CreateTempSubdirectory("builder-distributed-").FullName;
+    readonly string _root = SharedTemporaryFolder.Create("builder-distributed-");
     int _workerCount;
 
     public BuilderProcess Api { get; private set; } = null!;

@@ -30,7 +30,11 @@ public sealed class EmbeddedBuilder : WebApplicationFactory<Builder.Api.ApiEntry
     /// <summary>Every log line the app wrote, to prove what never appears in logs.</summary>
     public CapturedLogs Logs { get; } = new();
 
-    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("builder-embedded-").FullName;
+    /// <summary>
+    /// Open to other users as a data folder made with the usual umask is: the sandbox user must reach
+    /// the workspaces in it (a private temporary folder would make commands run as the worker's user).
+    /// </summary>
+    public string DataDirectory { get; } = SharedTemporaryFolder.Create("builder-embedded-");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

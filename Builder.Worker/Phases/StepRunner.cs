@@ -1,8 +1,10 @@
 using System.Text;
 using Builder.Core.Events;
+using Builder.Core.Policy;
 using Builder.Worker.Pipeline;
 using Builder.Worker.Sandbox;
 using Builder.Worker.Toolchains;
+using Microsoft.Extensions.Options;
 
 namespace Builder.Worker.Phases;
 
@@ -18,7 +20,7 @@ public enum Step
 /// only step with network (it fills the package caches), build and test run offline against them.
 /// Output streams into the run's events and accumulates in one log artifact per phase.
 /// </summary>
-public sealed class StepRunner(ISandbox sandbox, PhaseServices services)
+public sealed class StepRunner(ISandbox sandbox, PhaseServices services, IOptions<SandboxOptions> sandboxOptions)
 {
     /// <summary>
     /// Package caches are per tenant: a restore runs the repository's install hooks with the cache
@@ -83,6 +85,7 @@ public sealed class StepRunner(ISandbox sandbox, PhaseServices services)
             result = await sandbox.RunAsync(new SandboxRequest(command, workspace)
             {
                 Network = step == Step.Restore,
+                Egress = step == Step.Restore ? EgressFor(run, commands) : null,
                 Environment = environment,
                 WritableBinds = writable,
                 ReadOnlyBinds = readOnly,
@@ -98,6 +101,9 @@ public sealed class StepRunner(ISandbox sandbox, PhaseServices services)
 
         foreach (var notice in result.Notices)
             await run.RecordAsync(EventTypes.SandboxNotice, new { sandbox = sandbox.Name, notice }, notice.GetHashCode().ToString("x8"));
+        foreach (var denial in result.EgressDenied)
+            await run.RecordAsync(EventTypes.EgressDenied, new { step = step.ToString().ToLowerInvariant(), host = denial.Host, port = denial.Port },
+                $"{step}:{denial.Host}:{denial.Port}");
         foreach (var notice in commands.Notices)
             await run.RecordAsync(EventTypes.ToolchainNotice, new { toolchain = commands.Toolchain, step = step.ToString().ToLowerInvariant(), notice },
                 Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{step}:{notice}")))[..12]);
@@ -105,6 +111,18 @@ public sealed class StepRunner(ISandbox sandbox, PhaseServices services)
         var ending = result.LimitHit is { } limit ? $"stopped: {limit} limit" : $"exit code {result.ExitCode}";
         await log.AppendAsync($"$ {command}{(label.Length > 0 ? $"   [{label.Trim(' ', '(', ')')}]" : "")}\n{result.Output}\n[builder] {ending} after {result.Duration.TotalSeconds:F1} s\n\n");
         return result;
+    }
+
+    /// <summary>
+    /// Restore reaches its toolchain's registries, the hosts the worker's configuration allows for
+    /// every repository, and the repository's own settings.egress; nothing else.
+    /// </summary>
+    EgressPolicy? EgressFor(PhaseRun run, ToolchainCommands commands)
+    {
+        var settings = sandboxOptions.Value;
+        return settings.FilterEgress
+            ? EgressPolicy.For(commands.Toolchain, settings.AllowedHosts.Concat(run.Repository.Settings.Egress ?? []))
+            : null;
     }
 
     /// <summary>Why a step failed, in words for the run's error.</summary>

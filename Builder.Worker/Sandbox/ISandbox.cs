@@ -19,6 +19,12 @@ public sealed record SandboxRequest(string Command, string Workspace)
     /// <summary>Only dependency restore may reach the network.</summary>
     public bool Network { get; init; }
 
+    /// <summary>
+    /// With <see cref="Network"/>: the hosts the command may reach, through Builder's egress proxy
+    /// as its only way out. Null leaves the host's network open to it.
+    /// </summary>
+    public Builder.Core.Policy.EgressPolicy? Egress { get; init; }
+
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
 
     /// <summary>Host directories visible read-only inside (package caches during build and test).</summary>
@@ -51,6 +57,10 @@ public sealed record SandboxResult(int ExitCode, string Output, TimeSpan Duratio
 {
     public string? LimitHit { get; init; }
     public IReadOnlyList<string> Notices { get; init; } = [];
+
+    /// <summary>Connections the egress policy refused, each host and port once.</summary>
+    public IReadOnlyList<Egress.EgressDenial> EgressDenied { get; init; } = [];
+
     public bool TimedOut => LimitHit == "timeout";
     public bool Succeeded => ExitCode == 0 && LimitHit is null;
 

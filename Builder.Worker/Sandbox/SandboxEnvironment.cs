@@ -15,6 +15,11 @@ public static class SandboxEnvironment
             ["LANG"] = "C.UTF-8",
             ["TERM"] = "dumb",
             ["TMPDIR"] = "/tmp",
+            // The worktree's repository belongs to the worker's user, not the sandbox user; git would
+            // refuse to read it ("dubious ownership") and SourceLink, MinVer or git describe with it.
+            ["GIT_CONFIG_COUNT"] = "1",
+            ["GIT_CONFIG_KEY_0"] = "safe.directory",
+            ["GIT_CONFIG_VALUE_0"] = "*",
         };
         foreach (var (name, value) in request.Environment)
         {

@@ -31,11 +31,12 @@ public sealed class SandboxOptions : IValidatableObject
     public string BubblewrapPath { get; set; } = "bwrap";
 
     /// <summary>
-    /// "uid:gid" to run commands as instead of the worker's user. Without it commands run as the
-    /// worker's uid with no capabilities, which still reads files that uid owns (e.g. /etc/shadow
-    /// for root). With it the workspace and writable binds must be writable by that uid.
+    /// Who runs sandboxed commands when the worker is root: a user name (created as a system user
+    /// at start when missing), "uid:gid", or "worker" for the worker's own uid with no
+    /// capabilities (which still reads every root-owned file the sandbox does not hide). Defaults
+    /// to "builder-sandbox". The workspace and writable binds are handed to that user before each command.
     /// </summary>
-    [RegularExpression(@"^\d+:\d+$", ErrorMessage = "RunAs must be \"uid:gid\", e.g. \"65534:65534\".")]
+    [RegularExpression(@"^(\d+:\d+|[a-z_][a-z0-9_-]{0,31})$", ErrorMessage = "RunAs must be a user name, \"uid:gid\" (e.g. \"65534:65534\") or \"worker\".")]
     public string? RunAs { get; set; }
 
     /// <summary>Host folders or files the commands must not see, besides the built-in ones and the worker's own folders.</summary>
@@ -54,6 +55,16 @@ public sealed class SandboxOptions : IValidatableObject
     /// </summary>
     [Required]
     public string CgroupParent { get; set; } = "builder";
+
+    /// <summary>
+    /// Restore reaches only its toolchain's package registries (plus <see cref="AllowedHosts"/> and
+    /// the repository's settings.egress) through Builder's egress proxy. False gives restore the
+    /// host's open network, as before.
+    /// </summary>
+    public bool FilterEgress { get; set; } = true;
+
+    /// <summary>Hosts every repository's restore may reach besides the registries, e.g. a company feed ("nuget.example.com", "*.corp.example:8443").</summary>
+    public List<string> AllowedHosts { get; set; } = [];
 
     // --- Docker ---
 
@@ -119,6 +130,10 @@ public sealed class SandboxOptions : IValidatableObject
             else if (Path.TrimEndingDirectorySeparator(path) == "/")
                 yield return new ValidationResult("The root folder cannot be hidden.", [nameof(HiddenPaths)]);
         }
+
+        foreach (var host in AllowedHosts)
+            if (Builder.Core.Policy.EgressPolicy.Problem(host) is { } problem)
+                yield return new ValidationResult($"AllowedHosts: {problem}", [nameof(AllowedHosts)]);
 
         if (Kind == SandboxKind.Docker && string.IsNullOrWhiteSpace(DockerImage))
             yield return new ValidationResult("Kind=docker needs DockerImage.", [nameof(DockerImage)]);

