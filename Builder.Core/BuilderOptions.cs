@@ -91,6 +91,14 @@ public sealed class WorkerOptions
     [Range(8, 100_000)]
     public int MaxProcesses { get; set; } = 1024;
 
+    /// <summary>CPUs one sandboxed command may use at once (a cgroup quota that throttles); unset for no quota.</summary>
+    [Range(0.01, 1024)]
+    public double? CpuCores { get; set; }
+
+    /// <summary>Bytes one sandboxed command may add to its workspace and caches; past it the command is stopped ("disk").</summary>
+    [Range(1024L * 1024, 1L << 50)]
+    public long MaxDiskBytes { get; set; } = 20L * 1024 * 1024 * 1024;
+
     /// <summary>
     /// Test suites Verify runs at once (the change, the base, the change's tests on the base): they do
     /// not depend on each other. 0 picks by cores: all at once with two or more, one at a time with one.

@@ -142,6 +142,46 @@ public sealed class HostileCommandTests(ITestOutputHelper log) : IDisposable
         result.Output.ShouldContain("open");
     }
 
+    [Fact]
+    public async Task A_command_that_fills_the_disk_with_small_files_is_stopped_by_its_disk_limit()
+    {
+        var options = new SandboxOptions { HiddenPaths = [_folders.DataDirectory], DiskCheckInterval = TimeSpan.FromMilliseconds(100) };
+        const long limit = 20L * 1024 * 1024;
+
+        // Each file stays under the per-file limit; together they pass the disk limit.
+        var filled = await Run("for i in $(seq 400); do head -c 1048576 /dev/zero > fill-$i.bin; done; sleep 60; echo NOT-STOPPED",
+            r => r with { MaxDiskBytes = limit }, options);
+        var legitimate = await Run("echo compiled > app.dll && echo BUILD-OK", r => r with { MaxDiskBytes = limit }, options);
+
+        filled.LimitHit.ShouldBe("disk");
+        filled.Output.ShouldContain("disk limit of 20 MiB");
+        filled.Output.ShouldNotContain("NOT-STOPPED");
+        legitimate.Succeeded.ShouldBeTrue(legitimate.Output);
+        legitimate.Output.ShouldContain("BUILD-OK");
+    }
+
+    [Fact]
+    public async Task The_private_tmp_is_no_way_around_the_disk_limit()
+    {
+        var result = await Run("head -c 31457280 /dev/zero > /tmp/big.bin && echo WROTE-30-MIB; head -c 1048576 /dev/zero > /tmp/small.bin && echo SMALL-OK",
+            r => r with { MaxDiskBytes = 20L * 1024 * 1024 });
+
+        result.Output.ShouldContain("No space left on device");
+        result.Output.ShouldNotContain("WROTE-30-MIB");
+    }
+
+    [Fact]
+    public async Task A_cpu_quota_throttles_a_busy_loop_to_its_share()
+    {
+        var result = await Run("TIMEFORMAT=%U; time timeout 2 sh -c 'while :; do :; done'", r => r with { CpuCores = 0.2 });
+
+        result.Notices.ShouldNotContain(n => n.Contains("CPU quota"));
+        var cpuSeconds = double.Parse(result.Output.Trim().Split('\n')[^1], System.Globalization.CultureInfo.InvariantCulture);
+        log.WriteLine($"CPU time of a 2 s busy loop under a 0.2-core quota: {cpuSeconds:0.00} s");
+        cpuSeconds.ShouldBeGreaterThan(0.05);
+        cpuSeconds.ShouldBeLessThan(1.0);
+    }
+
     static string Between(string text, string prefix)
     {
         var start = text.IndexOf(prefix, StringComparison.Ordinal) + prefix.Length;

@@ -92,6 +92,8 @@ public sealed class StepRunner(ISandbox sandbox, PhaseServices services, IOption
                 Timeout = services.Options.Worker.CommandTimeout,
                 MemoryBytes = services.Options.Worker.MemoryLimitBytes,
                 MaxProcesses = services.Options.Worker.MaxProcesses,
+                CpuCores = services.Options.Worker.CpuCores,
+                MaxDiskBytes = services.Options.Worker.MaxDiskBytes,
             }, run.CancellationToken, stream.Line);
         }
         finally
@@ -131,6 +133,7 @@ public sealed class StepRunner(ISandbox sandbox, PhaseServices services, IOption
         "timeout" => "it ran past the time limit and was killed",
         "memory" => "it went past the memory limit and was killed",
         "processes" => "it started more processes than allowed and was stopped",
+        "disk" => "it wrote more than its disk limit and was stopped",
         { } other => $"it hit the {other} limit",
         null => $"exit code {result.ExitCode}",
     };

@@ -44,6 +44,12 @@ public sealed record SandboxRequest(string Command, string Workspace)
     /// <summary>The largest file a process may write (RLIMIT_FSIZE): one runaway file cannot fill the worker's disk.</summary>
     public long MaxFileBytes { get; init; } = 4L * 1024 * 1024 * 1024;
 
+    /// <summary>CPUs the run may use at once (a cgroup CFS quota: throttled, not stopped); null for no quota.</summary>
+    public double? CpuCores { get; init; }
+
+    /// <summary>Bytes the run may add to its workspace and writable binds together; past it the run is stopped ("disk"). Null for no limit.</summary>
+    public long? MaxDiskBytes { get; init; }
+
     /// <summary>CPU time per process (RLIMIT_CPU); null leaves only the wall-clock timeout.</summary>
     public TimeSpan? MaxCpuTime { get; init; }
 }

@@ -105,6 +105,10 @@ public sealed class SandboxOptions : IValidatableObject
     [Range(1024L * 1024, long.MaxValue)]
     public long MaxFileBytes { get; set; } = 64L * 1024 * 1024 * 1024;
 
+    /// <summary>How often a run's writable folders are measured against its disk limit.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan DiskCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     public SandboxRequest Clamp(SandboxRequest request) => request with
     {
         Timeout = request.Timeout > MaxTimeout ? MaxTimeout : request.Timeout,

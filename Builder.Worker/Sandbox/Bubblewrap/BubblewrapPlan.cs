@@ -78,7 +78,9 @@ public sealed record BubblewrapPlan
         var masks = Masks(implicitMasks.Concat(hidden.Select(p => (p, true))), binds, notices);
         var home = masks.Contains("/home") ? "/home/sandbox" : "/tmp/home";
 
-        var options = new List<string> { "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp" };
+        // /tmp lives in memory; with a disk limit it gets the same size, so it is no way around it.
+        List<string> privateTmp = request.MaxDiskBytes is { } disk ? ["--size", disk.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", "/tmp"] : ["--tmpfs", "/tmp"];
+        List<string> options = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", .. privateTmp];
         var mountPoints = binds.Select(b => b.Path).Append(home).ToList();
         foreach (var mask in masks)
         {

@@ -78,20 +78,22 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
         }
 
         var cgroups = settings.UseCgroups
-            ? RunCgroups.Create(settings.CgroupParent, request.MemoryBytes, request.MaxProcesses, logger, _spares)
+            ? RunCgroups.Create(settings.CgroupParent, request.MemoryBytes, request.MaxProcesses, logger, _spares, request.CpuCores)
             : RunCgroups.None("cgroups are switched off (UseCgroups=false): no memory or process-count limit");
         var notices = plan.Notices.Concat(cgroups.Notices).Concat(egressNotice is null ? [] : [egressNotice]).ToList();
 
         string? stoppedBy = null;
         using var watching = new CancellationTokenSource();
-        var watch = WatchAsync(cgroups, reason => stoppedBy ??= reason, watching.Token);
+        var watch = Task.WhenAll(
+            WatchAsync(cgroups, reason => stoppedBy ??= reason, watching.Token),
+            request.MaxDiskBytes is { } disk ? WatchDiskAsync(plan.Writable, disk, cgroups, reason => stoppedBy ??= reason, watching.Token) : Task.CompletedTask);
         try
         {
             var result = await runner.RunAsync(Spec(request, plan, cgroups, settings, user), cancellationToken, onLine);
             await StopAsync(watching, watch);
             var limit = result.TimedOut ? "timeout" : stoppedBy ?? cgroups.LimitHitOnceStopped() ?? ProcessLimitHit(result);
             var output = result.Output;
-            if (limit is "memory" or "processes" or "file size" or "cpu time")
+            if (limit is "memory" or "processes" or "file size" or "cpu time" or "disk")
             {
                 var line = Explain(limit, request);
                 output += line + "\n";
@@ -164,6 +166,33 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
         }
     }
 
+    /// <summary>
+    /// Stops the run once it has added more than <paramref name="limit"/> bytes to its writable
+    /// folders. Measured every <see cref="SandboxOptions.DiskCheckInterval"/>: the per-file size
+    /// limit bounds what one interval can add.
+    /// </summary>
+    async Task WatchDiskAsync(IReadOnlyList<string> folders, long limit, RunCgroups cgroups, Action<string> stopped, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var before = await Task.Run(() => DiskUsage.Of(folders), cancellationToken);
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(options.Value.DiskCheckInterval, cancellationToken);
+                var added = await Task.Run(() => DiskUsage.Of(folders), cancellationToken) - before;
+                if (added <= limit)
+                    continue;
+                logger.LogInformation("A sandboxed command wrote {Added} bytes, over its disk limit of {Limit}, and is being stopped", added, limit);
+                stopped("disk");
+                cgroups.KillAll();
+                return;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     static async Task StopAsync(CancellationTokenSource watching, Task watch)
     {
         if (!watching.IsCancellationRequested)
@@ -176,6 +205,7 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
         "memory" => $"[builder] stopped: the command used more than its memory limit of {request.MemoryBytes / (1024 * 1024)} MiB",
         "file size" => $"[builder] stopped: a process wrote a file larger than the limit of {request.MaxFileBytes / (1024 * 1024)} MiB",
         "cpu time" => $"[builder] stopped: a process used more than its {request.MaxCpuTime?.TotalSeconds:0} s of CPU time",
+        "disk" => $"[builder] stopped: the command wrote more than its disk limit of {request.MaxDiskBytes / (1024 * 1024)} MiB",
         _ => $"[builder] stopped: the command tried to run more than {request.MaxProcesses} processes at once",
     };
 

@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace Builder.Worker.Sandbox.Cgroups;
 
 /// <summary>
-/// The cgroup v1 memory and pids cgroups of one sandboxed run. The run's first process writes
+/// The cgroup v1 memory and pids cgroups of one sandboxed run, and its cpu cgroup when the run has a
+/// CPU quota. The run's first process writes
 /// itself into <see cref="ProcsFiles"/> before it execs, so everything it starts is inside.
 /// Whatever cannot be set up becomes a notice and the run goes on without that limit.
 /// </summary>
@@ -12,28 +13,55 @@ public sealed class RunCgroups
     readonly ILogger _logger;
     readonly string? _memory;
     readonly string? _pids;
+    string? _cpu;
 
-    RunCgroups(ILogger logger, string? memory, string? pids, IReadOnlyList<string> notices)
+    readonly List<string> _notices;
+
+    RunCgroups(ILogger logger, string? memory, string? pids, List<string> notices)
     {
         _logger = logger;
         _memory = memory;
         _pids = pids;
-        Notices = notices;
+        _notices = notices;
     }
 
-    public IReadOnlyList<string> Notices { get; }
+    IEnumerable<string> Folders => new[] { _memory, _pids, _cpu }.OfType<string>();
+
+    public IReadOnlyList<string> Notices => _notices;
 
     public IReadOnlyList<string> ProcsFiles =>
-        new[] { _memory, _pids }.OfType<string>().Select(folder => Path.Combine(folder, "cgroup.procs")).ToList();
+        Folders.Select(folder => Path.Combine(folder, "cgroup.procs")).ToList();
 
-    public static RunCgroups None(params string[] notices) => new(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, null, null, notices);
+    public static RunCgroups None(params string[] notices) => new(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, null, null, notices.ToList());
 
     /// <summary>Wraps existing cgroup folders (a spare, or one to remove).</summary>
     public static RunCgroups Adopt(string? memory, string? pids, ILogger logger) =>
-        new(logger, memory is not null && Directory.Exists(memory) ? memory : null, pids is not null && Directory.Exists(pids) ? pids : null, []);
+        new(logger, memory is not null && Directory.Exists(memory) ? memory : null, pids is not null && Directory.Exists(pids) ? pids : null, new List<string>());
 
     /// <summary>The run's cgroups: a prepared spare when one is ready, else new ones.</summary>
-    public static RunCgroups Create(string parent, long memoryBytes, int maxProcesses, ILogger logger, CgroupSpares? spares = null)
+    public static RunCgroups Create(string parent, long memoryBytes, int maxProcesses, ILogger logger, CgroupSpares? spares = null, double? cpuCores = null)
+    {
+        var cgroups = Create(parent, memoryBytes, maxProcesses, logger, spares);
+        if (cpuCores is { } cores)
+            cgroups.AddCpuQuota(parent, cores);
+        return cgroups;
+    }
+
+    /// <summary>
+    /// A CFS quota of <paramref name="cores"/> CPUs: the run is throttled, not stopped, when it
+    /// wants more. Made per run rather than kept spare: only runs with a quota pay for it.
+    /// </summary>
+    void AddCpuQuota(string parent, double cores)
+    {
+        _cpu = CreateOne("cpu", parent, Guid.NewGuid().ToString("N"), _notices, _logger, folder =>
+        {
+            const long period = 100_000;
+            File.WriteAllText(Path.Combine(folder, "cpu.cfs_period_us"), period.ToString());
+            File.WriteAllText(Path.Combine(folder, "cpu.cfs_quota_us"), Math.Max(1_000, (long)(cores * period)).ToString());
+        }, "no CPU quota");
+    }
+
+    static RunCgroups Create(string parent, long memoryBytes, int maxProcesses, ILogger logger, CgroupSpares? spares)
     {
         if (spares?.Take() is { } spare)
         {
@@ -41,7 +69,7 @@ public sealed class RunCgroups
             {
                 SetMemoryLimit(spare.Memory, memoryBytes);
                 SetProcessLimit(spare.Pids, maxProcesses);
-                return new RunCgroups(logger, spare.Memory, spare.Pids, []);
+                return new RunCgroups(logger, spare.Memory, spare.Pids, new List<string>());
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -73,9 +101,9 @@ public sealed class RunCgroups
         return new RunCgroups(logger, memory, pids, notices);
     }
 
-    static string? CreateOne(string controller, string parent, string id, List<string> notices, ILogger logger, Action<string> configure)
+    static string? CreateOne(string controller, string parent, string id, List<string> notices, ILogger logger, Action<string> configure, string? without = null)
     {
-        var what = controller == "memory" ? "no memory limit" : "no process-count limit";
+        var what = without ?? (controller == "memory" ? "no memory limit" : "no process-count limit");
         var (parentFolder, problem) = CgroupHierarchy.ParentFolder(controller, parent);
         if (parentFolder is null)
         {
@@ -143,10 +171,10 @@ public sealed class RunCgroups
 
     public void Remove()
     {
-        if (_memory is null && _pids is null)
+        if (!Folders.Any())
             return;
         KillAll();
-        foreach (var folder in new[] { _memory, _pids }.OfType<string>())
+        foreach (var folder in Folders)
             TryRemove(folder, _logger);
     }
 
