@@ -58,6 +58,8 @@ public sealed partial class EgressPolicy
     /// <summary>Why <paramref name="pattern"/> is not an egress pattern, or null when it is one.</summary>
     public static string? Problem(string pattern)
     {
+        if (pattern.Contains("://", StringComparison.Ordinal) || pattern.Contains('/'))
+            return $"'{pattern}' is a URL or a path; give the host alone, with a port if it is not 443 or 80 (e.g. nuget.example.com:8443).";
         var (host, port) = Split(pattern.Trim().ToLowerInvariant());
         if (port is < 1 or > 65535 || (pattern.Contains(':') && port is null))
             return $"'{pattern}' has no valid port: write host or host:port with a port from 1 to 65535.";

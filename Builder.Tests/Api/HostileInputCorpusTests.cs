@@ -80,6 +80,8 @@ public sealed class HostileInputCorpusTests(EmbeddedBuilder builder) : IClassFix
         ["unknown toolchain"] = new("POST", "/api/repositories", Repository(""", "settings": {"toolchain": "cobol"}"""), "settings.toolchain", "dotnet"),
         ["environment variable name"] = new("PATCH", "/api/repositories/{repo}", """{"settings": {"environment": {"1 BAD": "x"}}}""", "settings.environment"),
         ["testReportPaths leave the repository"] = new("PATCH", "/api/repositories/{repo}", """{"settings": {"testReportPaths": ["../reports/*.xml"]}}""", "settings.testReportPaths"),
+        ["egress names a URL, not a host"] = new("PATCH", "/api/repositories/{repo}", """{"settings": {"egress": ["https://evil.example/upload"]}}""", "settings.egress", "give the host alone"),
+        ["egress allows every host"] = new("POST", "/api/repositories", Repository(""", "settings": {"egress": ["*"]}"""), "settings.egress", "not a host name"),
         ["targetFramework is not a moniker"] = new("POST", "/api/repositories", Repository(""", "settings": {"targetFramework": "net8.0; rm -rf /"}"""), "settings.targetFramework"),
         ["build command with NUL"] = new("PATCH", "/api/repositories/{repo}", $$$"""{"settings": {"buildCommand": "{{{Nul}}}"}}""", "settings.buildCommand"),
 

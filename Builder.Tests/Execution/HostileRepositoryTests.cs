@@ -60,6 +60,41 @@ public sealed class HostileRepositoryTests(EmbeddedBuilder builder) : IClassFixt
     }
 
     [Fact]
+    public async Task A_host_the_repository_settings_allow_is_reached_during_restore()
+    {
+        using var feed = new LoopbackHttpHost("company feed");
+        using var repository = TestRepository.Create(new Dictionary<string, string>
+        {
+            ["package.json"] = $$"""
+                {
+                  "name": "company-feed",
+                  "version": "1.0.0",
+                  "private": true,
+                  "scripts": {
+                    "postinstall": "curl -sS -m 20 http://127.0.0.1:{{feed.Port}}/internal-tool.tgz > fetched.txt",
+                    "test": "node --test"
+                  }
+                }
+                """,
+            ["test/fetched.test.js"] = """
+                const test = require('node:test');
+                const assert = require('node:assert');
+                test('the allowed feed answered during restore', () => assert.strictEqual(require('fs').readFileSync('fetched.txt', 'utf8'), 'company feed'));
+                """,
+            ["README.md"] = "# package\n",
+        });
+        var api = builder.Admin();
+        var repositoryId = await api.RegisterRepositoryAsync(repository.RemotePath, settings: new { egress = new[] { $"127.0.0.1:{feed.Port}" } });
+
+        var id = await api.SubmitAsync(repositoryId, "Docs", [BuilderApi.File("README.md", "# package\n\nMore.\n", "replace")]);
+        var run = await api.WaitForEndAsync(id, TimeSpan.FromMinutes(4));
+
+        run["status"]!.GetValue<string>().ShouldBe("Completed", run.ToJsonString());
+        feed.Requests.ShouldContain("GET /internal-tool.tgz HTTP/1.1");
+        (await api.EventsAsync(id)).ShouldNotContain(e => (string?)e!["type"] == "egress.denied");
+    }
+
+    [Fact]
     public async Task A_test_suite_that_reads_host_secrets_other_workspaces_and_the_database_finds_nothing()
     {
         Environment.SetEnvironmentVariable("BUILDER_TEST_WORKER_SECRET", "worker-env-secret-5b7e");

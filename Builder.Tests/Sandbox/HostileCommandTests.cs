@@ -1,7 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Builder.Core.Policy;
+using Builder.Tests.Support;
 using Builder.Worker.Sandbox;
 using Xunit.Abstractions;
 
@@ -108,8 +106,8 @@ public sealed class HostileCommandTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public async Task Restore_reaches_an_allowed_registry_through_the_proxy_and_nothing_else()
     {
-        using var registry = new FakeHost("registry index");
-        using var exfiltration = new FakeHost("collected");
+        using var registry = new LoopbackHttpHost("registry index");
+        using var exfiltration = new LoopbackHttpHost("collected");
         var policy = new EgressPolicy([$"127.0.0.1:{registry.Port}"]);
 
         var result = await Run($"""
@@ -135,7 +133,7 @@ public sealed class HostileCommandTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public async Task Without_the_filter_restore_keeps_the_open_network_as_configured()
     {
-        using var host = new FakeHost("open");
+        using var host = new LoopbackHttpHost("open");
 
         var result = await Run($"curl -sS -m 20 --noproxy '*' http://127.0.0.1:{host.Port}/", r => r with { Network = true, Egress = null });
 
@@ -186,65 +184,5 @@ public sealed class HostileCommandTests(ITestOutputHelper log) : IDisposable
     {
         var start = text.IndexOf(prefix, StringComparison.Ordinal) + prefix.Length;
         return text[start..text.IndexOf('\n', start)].Trim();
-    }
-
-    /// <summary>A host-side HTTP server that answers every request with one text and remembers the request lines.</summary>
-    sealed class FakeHost : IDisposable
-    {
-        readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        readonly List<string> _requests = [];
-        readonly string _answer;
-
-        public FakeHost(string answer)
-        {
-            _answer = answer;
-            _listener.Start();
-            _ = ServeAsync();
-        }
-
-        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
-
-        public IReadOnlyList<string> Requests
-        {
-            get
-            {
-                lock (_requests)
-                    return _requests.ToList();
-            }
-        }
-
-        async Task ServeAsync()
-        {
-            while (true)
-            {
-                TcpClient client;
-                try
-                {
-                    client = await _listener.AcceptTcpClientAsync();
-                }
-                catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
-                {
-                    return;
-                }
-
-                using (client)
-                {
-                    var stream = client.GetStream();
-                    var reader = new StreamReader(stream, Encoding.ASCII);
-                    var requestLine = await reader.ReadLineAsync();
-                    while (await reader.ReadLineAsync() is { Length: > 0 })
-                    {
-                    }
-
-                    lock (_requests)
-                        _requests.Add(requestLine ?? "");
-                    var body = Encoding.UTF8.GetBytes(_answer);
-                    await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
-                    await stream.WriteAsync(body);
-                }
-            }
-        }
-
-        public void Dispose() => _listener.Stop();
     }
 }
