@@ -30,6 +30,8 @@ public static class EventTypes
     public const string PullRequestOpened = "pull_request.opened";
     public const string PullRequestUpdated = "pull_request.updated";
     public const string PullRequestSkipped = "pull_request.skipped";
+    public const string CommitStatusPosted = "commit_status.posted";
+    public const string CommitStatusFailed = "commit_status.failed";
     public const string DeploySkipped = "deploy.skipped";
     public const string HealthCheckSkipped = "healthcheck.skipped";
     public const string ManifestRead = "deploy.manifest_read";

@@ -13,8 +13,10 @@ public sealed partial class EgressPolicy
     /// <summary>The package registries each toolchain's restore needs, and nothing else.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> Registries = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
     {
-        // NuGet checks package signatures' certificates for revocation against the CA's CRL and OCSP hosts.
-        ["dotnet"] = ["api.nuget.org", "*.nuget.org", "*.digicert.com"],
+        // NuGet checks the certificates of package signatures and their timestamps for revocation,
+        // against the certificate authorities' CRL and OCSP hosts.
+        ["dotnet"] = ["api.nuget.org", "*.nuget.org", "*.digicert.com", "*.symcb.com", "*.symcd.com", "*.symantec.com",
+            "*.globalsign.com", "*.sectigo.com", "*.usertrust.com", "crl.microsoft.com", "oneocsp.microsoft.com"],
         ["node"] = ["registry.npmjs.org", "registry.yarnpkg.com"],
         ["python"] = ["pypi.org", "files.pythonhosted.org"],
         ["go"] = ["proxy.golang.org", "sum.golang.org"],

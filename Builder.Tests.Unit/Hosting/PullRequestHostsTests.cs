@@ -42,6 +42,38 @@ public class PullRequestHostsTests
     }
 
     [Theory]
+    [InlineData("https://bitbucket.org/acme/widgets.git", "bitbucket", "acme/widgets", "https://api.bitbucket.org/2.0/")]
+    [InlineData("git@bitbucket.org:acme/widgets.git", "bitbucket", "acme/widgets", "https://api.bitbucket.org/2.0/")]
+    [InlineData("https://codeberg.org/acme/widgets.git", "gitea", "acme/widgets", "https://codeberg.org/api/v1/")]
+    [InlineData("https://gitea.com/acme/widgets", "gitea", "acme/widgets", "https://gitea.com/api/v1/")]
+    [InlineData("https://dev.azure.com/acme/Platform/_git/widgets", "azure-devops", "acme/Platform/widgets", "https://dev.azure.com/")]
+    [InlineData("https://acme@dev.azure.com/acme/Platform/_git/widgets", "azure-devops", "acme/Platform/widgets", "https://dev.azure.com/")]
+    [InlineData("git@ssh.dev.azure.com:v3/acme/Platform/widgets", "azure-devops", "acme/Platform/widgets", "https://dev.azure.com/")]
+    [InlineData("https://acme.visualstudio.com/Platform/_git/widgets", "azure-devops", "acme/Platform/widgets", "https://dev.azure.com/")]
+    public void Public_hosts_of_the_other_providers_name_the_repository_as_their_api_does(string url, string provider, string path, string api)
+    {
+        var location = PullRequestHosts.Locate(url, Defaults).ShouldNotBeNull();
+
+        (location.Provider, location.Path, location.ApiUrl).ShouldBe((provider, path, new Uri(api)));
+        location.Name.ShouldBe("widgets");
+    }
+
+    [Theory]
+    [InlineData("https://git.acme.test/scm/PLAT/widgets.git", "bitbucket-server", "PLAT/widgets", "https://git.acme.test/rest/api/1.0/")]
+    [InlineData("ssh://git@git.acme.test:7999/plat/widgets.git", "bitbucket-server", "plat/widgets", "https://git.acme.test/rest/api/1.0/")]
+    [InlineData("http://git.acme.test:3000/acme/widgets.git", "gitea", "acme/widgets", "http://git.acme.test:3000/api/v1/")]
+    [InlineData("https://git.acme.test/tfs/acme/Platform/_git/widgets", "azure-devops", "acme/Platform/widgets", "https://git.acme.test/tfs/")]
+    [InlineData("https://git.acme.test/acme/Platform/_git/widgets", "azure-devops", "acme/Platform/widgets", "https://git.acme.test/")]
+    public void Self_hosted_instances_are_named_in_the_hosts_map(string url, string provider, string path, string api)
+    {
+        var options = new HostingOptions { Hosts = { ["git.acme.test"] = provider } };
+
+        var location = PullRequestHosts.Locate(url, options).ShouldNotBeNull();
+
+        (location.Provider, location.Path, location.ApiUrl).ShouldBe((provider, path, new Uri(api)));
+    }
+
+    [Theory]
     [InlineData("/srv/repos/widgets")]
     [InlineData("/srv/repos/widgets.git")]
     [InlineData("./widgets")]
@@ -49,7 +81,9 @@ public class PullRequestHostsTests
     [InlineData(@"C:\repos\widgets")]
     [InlineData("C:/repos/widgets")]
     [InlineData("https://example.com/acme/widgets.git")]
-    [InlineData("https://bitbucket.org/acme/widgets.git")]
+    [InlineData("https://bitbucket.org/acme")]
+    [InlineData("https://dev.azure.com/acme/widgets")]
+    [InlineData("https://codeberg.org/acme/widgets/src/branch/main")]
     [InlineData("http://localhost:8080/acme/widgets.git")]
     [InlineData("https://github.com/acme")]
     [InlineData("https://github.com/acme/widgets/tree/main")]

@@ -56,7 +56,7 @@ public sealed class LocalDeployTests(DeployingBuilder fixture, Xunit.Abstraction
         port: $PORT
         health:
           path: /health
-          readinessTimeout: 2s
+          readinessTimeout: 6s
         policy:
           successRate: 99
           p99: 1s

@@ -227,4 +227,35 @@ public sealed class GitHubPullRequestHostTests : IAsyncLifetime
 
         _github.Requests.ShouldBeEmpty();
     }
+
+    const string Sha = "3f2a9c1e5b7d4f60a8e2c1b3d5f7a9c0e2b4d6f8";
+
+    [Fact]
+    public async Task A_status_goes_on_the_delivered_commit_under_builders_name()
+    {
+        await _services.GitHub.PostStatusAsync(
+            new CommitStatusSpec(Repository, Token, Sha, CommitState.Success, "Verified by Builder: 2 new test(s) fail before and pass after", "https://builder.example/features/7"),
+            CancellationToken.None);
+
+        _github.Statuses.ShouldHaveSingleItem().ShouldBe(new FakeCommitStatus("acme/widgets", Sha, "success", "builder",
+            "Verified by Builder: 2 new test(s) fail before and pass after", "https://builder.example/features/7"));
+        var post = _github.Requests.ShouldHaveSingleItem();
+        (post.Method, post.Path).ShouldBe(("POST", "/repos/acme/widgets/statuses/" + Sha));
+        post.Header("Authorization").ShouldNotBeNull().ShouldContain(Token);
+    }
+
+    [Fact]
+    public async Task A_refused_status_says_why_without_the_token_and_a_failing_host_is_retried()
+    {
+        _github.FailNext("POST", 502, pathContains: "/statuses/");
+        await _services.GitHub.PostStatusAsync(new CommitStatusSpec(Repository, Token, Sha, CommitState.Failure, "Refused", null), CancellationToken.None);
+        _github.Statuses.ShouldHaveSingleItem().State.ShouldBe("failure");
+
+        _github.RequiredToken = "the-right-one";
+        var refused = await Should.ThrowAsync<PullRequestHostException>(() =>
+            _services.GitHub.PostStatusAsync(new CommitStatusSpec(Repository, Token, Sha, CommitState.Success, "ok", null), CancellationToken.None));
+
+        refused.Message.ShouldContain("refused the token");
+        refused.Message.ShouldNotContain(Token);
+    }
 }

@@ -227,4 +227,35 @@ public sealed class GitLabMergeRequestHostTests : IAsyncLifetime
         error.Message.ShouldNotContain("lines-secret");
         _gitlab.Requests.ShouldBeEmpty();
     }
+
+    const string Sha = "3f2a9c1e5b7d4f60a8e2c1b3d5f7a9c0e2b4d6f8";
+
+    [Fact]
+    public async Task A_status_goes_on_the_delivered_commit_under_builders_name()
+    {
+        await _services.GitLab.PostStatusAsync(
+            new CommitStatusSpec(Repository, Token, Sha, CommitState.Success, "Verified by Builder: 2 new test(s) fail before and pass after", "https://builder.example/features/7"),
+            CancellationToken.None);
+
+        _gitlab.Statuses.ShouldHaveSingleItem().ShouldBe(new FakeCommitStatus("platform/team/widgets", Sha, "success", "builder",
+            "Verified by Builder: 2 new test(s) fail before and pass after", "https://builder.example/features/7"));
+        var post = _gitlab.Requests.ShouldHaveSingleItem();
+        (post.Method, post.Path).ShouldBe(("POST", "/api/v4/projects/platform%2Fteam%2Fwidgets/statuses/" + Sha));
+        post.Header("PRIVATE-TOKEN").ShouldNotBeNull().ShouldContain(Token);
+    }
+
+    [Fact]
+    public async Task A_refused_status_says_why_without_the_token_and_a_failing_host_is_retried()
+    {
+        _gitlab.FailNext("POST", 502, pathContains: "/statuses/");
+        await _services.GitLab.PostStatusAsync(new CommitStatusSpec(Repository, Token, Sha, CommitState.Failure, "Refused", null), CancellationToken.None);
+        _gitlab.Statuses.ShouldHaveSingleItem().State.ShouldBe("failed");
+
+        _gitlab.RequiredToken = "the-right-one";
+        var refused = await Should.ThrowAsync<PullRequestHostException>(() =>
+            _services.GitLab.PostStatusAsync(new CommitStatusSpec(Repository, Token, Sha, CommitState.Success, "ok", null), CancellationToken.None));
+
+        refused.Message.ShouldContain("refused the token");
+        refused.Message.ShouldNotContain(Token);
+    }
 }

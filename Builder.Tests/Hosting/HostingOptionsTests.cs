@@ -36,7 +36,7 @@ public class HostingOptionsTests
     }
 
     [Theory]
-    [InlineData("Builder:Hosting:Hosts:git.acme.test", "bitbucket", "expected 'github' or 'gitlab'")]
+    [InlineData("Builder:Hosting:Hosts:git.acme.test", "sourcehut", "expected one of 'github', 'gitlab'")]
     [InlineData("Builder:Hosting:GitHub:ApiUrl", "api.github.com", "GitHub:ApiUrl must be an absolute http(s) URL")]
     [InlineData("Builder:Hosting:GitLab:ApiUrls:git.acme.test", "https://user:pass@git.acme.test/", "GitLab:ApiUrls:git.acme.test must be")]
     [InlineData("Builder:Hosting:MaxAttempts", "0", "MaxAttempts")]

@@ -54,6 +54,12 @@ public sealed class PullRequestDeliveryTests : IAsyncLifetime
         Posts().ShouldBe(1);
         _github.Requests.ShouldAllBe(r => (r.Header("Authorization") ?? "").Contains(Token));
 
+        // Builder's verdict is on the delivered commit, linking to the run.
+        var delivered = (await api.EventsAsync(id)).Single(e => (string?)e!["type"] == "commit.created")!["payload"]!["sha"]!.GetValue<string>();
+        var status = _github.Statuses.ShouldHaveSingleItem();
+        status.ShouldBe(new FakeCommitStatus("acme/widgets", delivered, "success", "builder", status.Description, $"https://builder.example.com/features/{id}"));
+        status.Description.ShouldNotBeNull().ShouldStartWith("Verified by Builder");
+
         // A redelivered Deliver command finds the phase done and opens nothing.
         var state = await _builder.WithDbAsync(db => db.FeatureStates.AsNoTracking().SingleAsync(s => s.CorrelationId == id));
         await _builder.Services.GetRequiredService<IBus>().Publish(new DeliverChange(id, state.Attempt, state.BaseCommit!));
@@ -70,6 +76,7 @@ public sealed class PullRequestDeliveryTests : IAsyncLifetime
         var events = await api.EventsAsync(id);
         events.Select(e => (string)e!["type"]!).ShouldContain("pull_request.opened");
         events.Select(e => (string)e!["type"]!).ShouldContain("pull_request.updated");
+        events.Count(e => (string?)e!["type"] == "commit_status.posted").ShouldBe(2);
     }
 
     [Fact]
@@ -113,7 +120,7 @@ public sealed class PullRequestDeliveryTests : IAsyncLifetime
         return System.Text.Json.Nodes.JsonNode.Parse(body)!["id"]!.GetValue<Guid>();
     }
 
-    int Posts() => _github.Requests.Count(r => r.Method == "POST");
+    int Posts() => _github.Requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/pulls", StringComparison.Ordinal));
 
     public async Task DisposeAsync()
     {

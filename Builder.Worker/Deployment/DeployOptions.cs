@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Builder.Worker.Deployment;
 
 /// <summary>The "Builder:Deploy" section: where releases live and how services are reached and supervised.</summary>
-public sealed class DeployOptions
+public sealed class DeployOptions : IValidatableObject
 {
     public const string Section = "Builder:Deploy";
 
@@ -26,4 +26,22 @@ public sealed class DeployOptions
     /// <summary>A crashed service is restarted after 1, 2, 4... seconds, at most this many times in a row.</summary>
     [Range(0, 100)]
     public int MaxRestarts { get; set; } = 5;
+
+    /// <summary>
+    /// The loopback ports service versions listen on. Below the kernel's ephemeral range on purpose:
+    /// a port picked there could be taken by any process's outgoing or port-0 socket between the
+    /// check and the service's own bind, and the health check would then talk to that process.
+    /// </summary>
+    [Range(1024, 65535)]
+    public int FirstServicePort { get; set; } = 20_000;
+
+    [Range(1024, 65535)]
+    public int LastServicePort { get; set; } = 29_999;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (LastServicePort < FirstServicePort)
+            yield return new ValidationResult($"Builder:Deploy:LastServicePort ({LastServicePort}) is below FirstServicePort ({FirstServicePort}).",
+                [nameof(LastServicePort)]);
+    }
 }

@@ -27,7 +27,7 @@ public sealed class GitHubPullRequestHost(IOptions<HostingOptions> options, Host
     {
         var client = CreateClient(location, spec.Token, settings, ct);
         var (owner, name) = (location.Owner, location.Name);
-        try
+        return await GuardAsync(location, spec.Token, settings, $"the pull request {spec.SourceBranch} -> {spec.TargetBranch}", ct, async () =>
         {
             // A second look-up covers a race: another worker opened it between our look-up and create.
             for (var lookups = 0; ; lookups++)
@@ -51,10 +51,43 @@ public sealed class GitHubPullRequestHost(IOptions<HostingOptions> options, Host
                     // Someone else's create won: the next look-up finds theirs and updates it.
                 }
             }
+        });
+    }
+
+    public async Task PostStatusAsync(CommitStatusSpec spec, CancellationToken ct)
+    {
+        var settings = options.Value;
+        (spec, var location) = PullRequestSpecs.Check(spec, settings, Provider);
+        await HostRetry.RunAsync(settings, logger, location, token => GuardAsync(location, spec.Token, settings, $"the status of {spec.CommitSha[..7]}", token, () =>
+        {
+            var client = CreateClient(location, spec.Token, settings, token);
+            var status = new NewCommitStatus
+            {
+                State = spec.State switch
+                {
+                    CommitState.Success => Octokit.CommitState.Success,
+                    CommitState.Failure => Octokit.CommitState.Failure,
+                    _ => Octokit.CommitState.Pending,
+                },
+                Description = spec.Description,
+                TargetUrl = spec.TargetUrl,
+                Context = CommitStatusSpec.Context,
+            };
+            return Call(client.Repository.Status.Create(location.Owner, location.Name, spec.CommitSha, status), settings, token);
+        }), ct);
+        logger.LogInformation("Set the GitHub status of {Commit} on {Repository} to {State}", spec.CommitSha, location.ToString(), spec.State);
+    }
+
+    /// <summary>One attempt's calls, with GitHub's failures turned into messages that never carry the token.</summary>
+    async Task<T> GuardAsync<T>(RepositoryLocation location, string token, HostingOptions settings, string what, CancellationToken ct, Func<Task<T>> calls)
+    {
+        try
+        {
+            return await calls();
         }
         catch (ApiException e)
         {
-            throw Describe(e, location, spec);
+            throw Describe(e, location, token, what);
         }
         catch (HttpRequestException e)
         {
@@ -92,10 +125,10 @@ public sealed class GitHubPullRequestHost(IOptions<HostingOptions> options, Host
     static bool AlreadyExists(ApiValidationException e) =>
         e.ApiError?.Errors?.Any(d => d.Message?.Contains("already exists", StringComparison.OrdinalIgnoreCase) == true) == true;
 
-    PullRequestHostException Describe(ApiException e, RepositoryLocation location, PullRequestSpec spec)
+    PullRequestHostException Describe(ApiException e, RepositoryLocation location, string token, string what)
     {
         var status = (int)e.StatusCode;
-        var said = Secrets.Shorten(Secrets.Scrub(Said(e), spec.Token));
+        var said = Secrets.Shorten(Secrets.Scrub(Said(e), token));
         var message = e switch
         {
             RateLimitExceededException or SecondaryRateLimitExceededException => $"GitHub's rate limit stops calls for {location}: {status} {said}",
@@ -104,7 +137,7 @@ public sealed class GitHubPullRequestHost(IOptions<HostingOptions> options, Host
                 HttpStatusCode.Unauthorized => $"GitHub refused the token: {status} {said}",
                 HttpStatusCode.Forbidden => $"GitHub denied the token access to {location} (it may lack the pull request permission): {status} {said}",
                 HttpStatusCode.NotFound => $"GitHub found no repository {location}, or the token cannot see it: {status} {said}",
-                (HttpStatusCode)422 => $"GitHub rejected the pull request {spec.SourceBranch} -> {spec.TargetBranch} on {location}: {status} {said}",
+                (HttpStatusCode)422 => $"GitHub rejected {what} on {location}: {status} {said}",
                 _ => $"GitHub answered {status} for {location}: {said}",
             },
         };

@@ -29,7 +29,7 @@ public sealed class GitLabMergeRequestHost(IOptions<HostingOptions> options, Hos
     {
         // GitLab names a project by its full path with the slashes encoded: group%2Fsub%2Frepo.
         var requests = $"api/v4/projects/{Uri.EscapeDataString(location.Path)}/merge_requests";
-        var call = new Call(this, spec, location, settings);
+        var call = new Call(this, spec.Token, location, settings, $"the merge request {spec.SourceBranch} -> {spec.TargetBranch}");
 
         // A second look-up covers a race: another worker opened it between our look-up and create.
         for (var lookups = 0; ; lookups++)
@@ -56,10 +56,29 @@ public sealed class GitLabMergeRequestHost(IOptions<HostingOptions> options, Hos
         }
     }
 
+    public async Task PostStatusAsync(CommitStatusSpec spec, CancellationToken ct)
+    {
+        var settings = options.Value;
+        (spec, var location) = PullRequestSpecs.Check(spec, settings, Provider);
+        var call = new Call(this, spec.Token, location, settings, $"the status of {spec.CommitSha[..7]}");
+        var state = spec.State switch
+        {
+            CommitState.Success => "success",
+            CommitState.Failure => "failed",
+            _ => "pending",
+        };
+        await HostRetry.RunAsync(settings, logger, location, token => call.SendAsync<PipelineStatus>(HttpMethod.Post,
+            $"api/v4/projects/{Uri.EscapeDataString(location.Path)}/statuses/{spec.CommitSha}",
+            new { state, name = CommitStatusSpec.Context, description = spec.Description, target_url = spec.TargetUrl }, token), ct);
+        logger.LogInformation("Set the GitLab status of {Commit} on {Repository} to {State}", spec.CommitSha, location.ToString(), spec.State);
+    }
+
     sealed record MergeRequest(long Iid, string WebUrl);
 
+    sealed record PipelineStatus(long Id);
+
     /// <summary>The requests of one attempt, sharing what they need to describe a failure.</summary>
-    sealed class Call(GitLabMergeRequestHost host, PullRequestSpec spec, RepositoryLocation location, HostingOptions settings)
+    sealed class Call(GitLabMergeRequestHost host, string token, RepositoryLocation location, HostingOptions settings, string what)
     {
         /// <returns>Null only when <paramref name="alreadyExistsIsRetry"/> and GitLab answered 409: look again.</returns>
         public async Task<T?> SendAsync<T>(HttpMethod method, string relative, object? body, CancellationToken ct, bool alreadyExistsIsRetry = false)
@@ -68,7 +87,7 @@ public sealed class GitLabMergeRequestHost(IOptions<HostingOptions> options, Hos
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(settings.RequestTimeout);
             using var request = new HttpRequestMessage(method, new Uri(location.ApiUrl, relative));
-            request.Headers.Add("PRIVATE-TOKEN", spec.Token);
+            request.Headers.Add("PRIVATE-TOKEN", token);
             request.Headers.Accept.ParseAdd("application/json");
             if (body is not null)
                 request.Content = JsonContent.Create(body, options: Json);
@@ -100,7 +119,7 @@ public sealed class GitLabMergeRequestHost(IOptions<HostingOptions> options, Hos
         PullRequestHostException Describe(HttpResponseMessage response, string text)
         {
             var status = (int)response.StatusCode;
-            var said = Secrets.Shorten(Secrets.Scrub(Said(text, response.ReasonPhrase), spec.Token));
+            var said = Secrets.Shorten(Secrets.Scrub(Said(text, response.ReasonPhrase), token));
             // GitLab's messages often repeat the status ("401 Unauthorized"); say it once.
             if (said.StartsWith($"{status} ", StringComparison.Ordinal))
                 said = said[(status.ToString(System.Globalization.CultureInfo.InvariantCulture).Length + 1)..];
@@ -113,7 +132,7 @@ public sealed class GitLabMergeRequestHost(IOptions<HostingOptions> options, Hos
                 >= HttpStatusCode.MultipleChoices and < HttpStatusCode.BadRequest =>
                     $"GitLab at {location.ApiUrl} redirected to {response.Headers.Location}; point Builder:Hosting:GitLab:ApiUrl at the instance itself: {status}",
                 >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError =>
-                    $"GitLab rejected the merge request {spec.SourceBranch} -> {spec.TargetBranch} on {location}: {status} {said}",
+                    $"GitLab rejected {what} on {location}: {status} {said}",
                 _ => $"GitLab answered {status} for {location}: {said}",
             };
             return new PullRequestHostException(host.Provider, message, status, transient: status >= 500);

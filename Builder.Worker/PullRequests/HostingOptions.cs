@@ -8,12 +8,35 @@ public sealed class HostingOptions
 {
     public const string Section = "Builder:Hosting";
 
-    /// <summary>Host name (without port) → provider ("github" or "gitlab"), for self-hosted instances.</summary>
+    /// <summary>
+    /// Host name (without port) → provider for self-hosted instances: "github", "gitlab",
+    /// "bitbucket-server", "gitea" (also Forgejo) or "azure-devops".
+    /// </summary>
     public Dictionary<string, string> Hosts { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     public ProviderOptions GitHub { get; set; } = new();
 
     public ProviderOptions GitLab { get; set; } = new();
+
+    public ProviderOptions Bitbucket { get; set; } = new();
+
+    public ProviderOptions BitbucketServer { get; set; } = new();
+
+    public ProviderOptions Gitea { get; set; } = new();
+
+    public ProviderOptions AzureDevOps { get; set; } = new();
+
+    /// <summary>The settings of one provider, by its name in <see cref="PullRequestHosts.Providers"/>.</summary>
+    public ProviderOptions For(string provider) => provider.ToLowerInvariant() switch
+    {
+        PullRequestHosts.GitHub => GitHub,
+        PullRequestHosts.GitLab => GitLab,
+        PullRequestHosts.Bitbucket => Bitbucket,
+        PullRequestHosts.BitbucketServer => BitbucketServer,
+        PullRequestHosts.Gitea => Gitea,
+        PullRequestHosts.AzureDevOps => AzureDevOps,
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "not a pull-request provider"),
+    };
 
     /// <summary>How many times one open-or-update is tried when the host fails with 5xx or times out.</summary>
     public int MaxAttempts { get; set; } = 4;

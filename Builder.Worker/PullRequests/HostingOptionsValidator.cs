@@ -13,11 +13,15 @@ public sealed class HostingOptionsValidator : IValidateOptions<HostingOptions>
             if (string.IsNullOrWhiteSpace(host) || host.Contains('/'))
                 errors.Add($"Builder:Hosting:Hosts: '{host}' is not a host name.");
             if (!PullRequestHosts.IsProvider(provider))
-                errors.Add($"Builder:Hosting:Hosts:{host} is '{provider}'; expected '{PullRequestHosts.GitHub}' or '{PullRequestHosts.GitLab}'.");
+                errors.Add($"Builder:Hosting:Hosts:{host} is '{provider}'; expected one of {string.Join(", ", PullRequestHosts.Providers.Select(p => $"'{p}'"))}.");
         }
 
         CheckProvider("GitHub", options.GitHub, errors);
         CheckProvider("GitLab", options.GitLab, errors);
+        CheckProvider("Bitbucket", options.Bitbucket, errors);
+        CheckProvider("BitbucketServer", options.BitbucketServer, errors);
+        CheckProvider("Gitea", options.Gitea, errors);
+        CheckProvider("AzureDevOps", options.AzureDevOps, errors);
 
         if (options.MaxAttempts is < 1 or > 10)
             errors.Add("Builder:Hosting:MaxAttempts must be between 1 and 10.");

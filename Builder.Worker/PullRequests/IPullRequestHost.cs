@@ -1,9 +1,9 @@
 namespace Builder.Worker.PullRequests;
 
-/// <summary>A git host whose API opens pull requests (GitHub) or merge requests (GitLab).</summary>
+/// <summary>A git host whose API opens pull requests (GitHub, Bitbucket, Gitea, Azure DevOps) or merge requests (GitLab).</summary>
 public interface IPullRequestHost
 {
-    /// <summary><see cref="PullRequestHosts.GitHub"/> or <see cref="PullRequestHosts.GitLab"/>.</summary>
+    /// <summary>One of <see cref="PullRequestHosts.Providers"/>.</summary>
     string Provider { get; }
 
     /// <summary>
@@ -13,6 +13,30 @@ public interface IPullRequestHost
     /// <see cref="PullRequestHostException"/> when the host refuses or keeps failing.
     /// </summary>
     Task<PullRequestInfo> OpenOrUpdateAsync(PullRequestSpec spec, CancellationToken ct);
+
+    /// <summary>
+    /// Sets Builder's status on a commit (context <see cref="CommitStatusSpec.Context"/>), where the
+    /// host shows it beside the pull request; a later call replaces it. Throws
+    /// <see cref="PullRequestHostException"/> when the host refuses or keeps failing.
+    /// </summary>
+    Task PostStatusAsync(CommitStatusSpec spec, CancellationToken ct);
+}
+
+public enum CommitState
+{
+    Pending,
+    Success,
+    Failure,
+}
+
+/// <param name="TargetUrl">The run's page; null when Builder:PublicUrl is not set.</param>
+public sealed record CommitStatusSpec(string RepositoryUrl, string Token, string CommitSha, CommitState State, string Description, string? TargetUrl)
+{
+    /// <summary>The name the status goes by on every host.</summary>
+    public const string Context = "builder";
+
+    public override string ToString() =>
+        $"{nameof(CommitStatusSpec)} {{ {RepositoryLocation.Redact(RepositoryUrl)}, {CommitSha}, {State} }}";
 }
 
 /// <param name="Token">Sent only in a request header; never logged nor put in an exception message.</param>

@@ -89,6 +89,27 @@ public sealed class FakeGitHub : FakeRestServer
         app.MapPost("/repos/{owner}/{repo}/pulls", (HttpContext context, string owner, string repo) => Create(context, $"{owner}/{repo}"));
         app.MapGet("/repos/{owner}/{repo}/pulls/{number:long}", (HttpContext context, string owner, string repo, long number) => Get(context, $"{owner}/{repo}", number));
         app.MapMethods("/repos/{owner}/{repo}/pulls/{number:long}", ["PATCH"], (HttpContext context, string owner, string repo, long number) => Update(context, $"{owner}/{repo}", number));
+        app.MapPost("/repos/{owner}/{repo}/statuses/{sha}", (HttpContext context, string owner, string repo, string sha) => SetStatus(context, $"{owner}/{repo}", sha));
+    }
+
+    async Task SetStatus(HttpContext context, string repository, string sha)
+    {
+        var status = AddStatus(repository, sha, await ReadJsonObject(context), "state", "context", "target_url", ["error", "failure", "pending", "success"]);
+        if (status is null)
+        {
+            await Invalid(context, "invalid", "state must be one of error, failure, pending, success");
+            return;
+        }
+        await WriteJson(context, HttpStatusCode.Created, new JsonObject
+        {
+            ["id"] = Statuses.Count,
+            ["state"] = status.State,
+            ["context"] = status.Context,
+            ["description"] = status.Description,
+            ["target_url"] = status.TargetUrl,
+            ["created_at"] = "2026-12-05T08:00:00Z",
+            ["updated_at"] = "2026-12-05T08:00:00Z",
+        });
     }
 
     Task List(HttpContext context, string repository)

@@ -72,6 +72,26 @@ public sealed class FakeGitLab : FakeRestServer
         app.MapPost(merges, (HttpContext context, string id) => Create(context, Project(id)));
         app.MapGet(merges + "/{iid:long}", (HttpContext context, string id, long iid) => Get(context, Project(id), iid));
         app.MapPut(merges + "/{iid:long}", (HttpContext context, string id, long iid) => Update(context, Project(id), iid));
+        app.MapPost("/api/v4/projects/{id}/statuses/{sha}", (HttpContext context, string id, string sha) => SetStatus(context, Project(id), sha));
+    }
+
+    async Task SetStatus(HttpContext context, string project, string sha)
+    {
+        var status = AddStatus(project, sha, await ReadJsonObject(context), "state", "name", "target_url", ["pending", "running", "success", "failed", "canceled"]);
+        if (status is null)
+        {
+            await Error(context, HttpStatusCode.BadRequest, "state does not have a valid value");
+            return;
+        }
+        await WriteJson(context, HttpStatusCode.Created, new JsonObject
+        {
+            ["id"] = Statuses.Count,
+            ["sha"] = sha,
+            ["status"] = status.State,
+            ["name"] = status.Context,
+            ["description"] = status.Description,
+            ["target_url"] = status.TargetUrl,
+        });
     }
 
     // The id arrives as group%2Frepo: Kestrel leaves an encoded slash encoded so it cannot split the path.

@@ -12,6 +12,9 @@ using Microsoft.Extensions.Logging;
 
 namespace Builder.Tests.Hosting.Fakes;
 
+/// <summary>A commit status as a fake host keeps it, in the provider's own words for the state.</summary>
+public sealed record FakeCommitStatus(string Repository, string Sha, string State, string Context, string? Description, string? TargetUrl);
+
 /// <summary>
 /// A real Kestrel server on a free loopback port that records every request and can be told to
 /// fail or stall the next ones. <see cref="FakeGitHub"/> and <see cref="FakeGitLab"/> add the
@@ -21,6 +24,7 @@ public abstract class FakeRestServer : IAsyncDisposable
 {
     readonly List<RecordedRequest> _requests = [];
     readonly List<Fault> _faults = [];
+    readonly List<FakeCommitStatus> _statuses = [];
     WebApplication? _app;
 
     /// <summary>Guards the recorded requests, the faults and the subclass's state.</summary>
@@ -35,6 +39,28 @@ public abstract class FakeRestServer : IAsyncDisposable
     public IReadOnlyList<RecordedRequest> Requests
     {
         get { lock (Gate) return [.. _requests]; }
+    }
+
+    /// <summary>Every commit status set, in order; a later one of the same context replaces the earlier on a real host.</summary>
+    public IReadOnlyList<FakeCommitStatus> Statuses
+    {
+        get { lock (Gate) return [.. _statuses]; }
+    }
+
+    /// <summary>
+    /// Records a status from a request body, reading the fields under the provider's names; null
+    /// (and a 400 for the subclass to send) when the state or context is missing or unknown.
+    /// </summary>
+    protected FakeCommitStatus? AddStatus(string repository, string sha, JsonObject? body, string stateField, string contextField,
+        string targetUrlField, IReadOnlyCollection<string> states)
+    {
+        var state = (string?)body?[stateField];
+        var context = (string?)body?[contextField];
+        if (state is null || !states.Contains(state) || string.IsNullOrEmpty(context))
+            return null;
+        var status = new FakeCommitStatus(repository, sha, state, context, (string?)body?["description"], (string?)body?[targetUrlField]);
+        lock (Gate) _statuses.Add(status);
+        return status;
     }
 
     public void ClearRequests()

@@ -115,11 +115,27 @@ public sealed class LocalDeployTarget(ISandbox sandbox, ServiceGateway gateway, 
 
     static string DataFolder(Release release) => release.Folder + ".data";
 
-    static int FreePort()
+    /// <summary>A free port of the service range, tried from a random place so two workers rarely race for one.</summary>
+    int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var (first, last) = (options.Value.FirstServicePort, options.Value.LastServicePort);
+        var count = last - first + 1;
+        var start = Random.Shared.Next(count);
+        for (var i = 0; i < count; i++)
+        {
+            var port = first + (start + i) % count;
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+
+        throw new PhaseFailedException("no_free_port", $"No loopback port is free between {first} and {last} (Builder:Deploy:FirstServicePort/LastServicePort).");
     }
 
     static void CopyTree(string from, string to)

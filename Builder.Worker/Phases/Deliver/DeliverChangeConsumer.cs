@@ -40,7 +40,7 @@ public sealed class DeliverChangeConsumer(PhaseServices services, PullRequestPub
         }
 
         await run.RecordAsync(EventTypes.PushCompleted, new { branch, sha, alreadyOnRemote = !pushed });
-        await pullRequests.PublishAsync(run, branch, change);
+        await pullRequests.PublishAsync(run, branch, sha, change);
         return new PhaseOutcome(new ChangeDelivered(run.Feature.Id, run.Attempt, branch, sha));
     }
 

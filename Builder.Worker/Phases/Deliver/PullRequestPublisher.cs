@@ -11,11 +11,12 @@ namespace Builder.Worker.Phases.Deliver;
 /// <summary>
 /// Opens (or, on a later run of the same feature, updates) the pull or merge request of a delivered
 /// branch, where the repository lives on a host with an API. The host client looks for an open
-/// request of the branch before creating one, so a redelivered Deliver never opens a second.
+/// request of the branch before creating one, so a redelivered Deliver never opens a second. Then
+/// Builder's verdict goes on the delivered commit as a status, where reviewers look.
 /// </summary>
 public sealed class PullRequestPublisher(PullRequestHostResolver resolver, PhaseServices services)
 {
-    public async Task PublishAsync(PhaseRun run, string branch, byte[] change)
+    public async Task PublishAsync(PhaseRun run, string branch, string sha, byte[] change)
     {
         var host = resolver.Resolve(run.Repository.Url);
         if (host is null)
@@ -36,7 +37,8 @@ public sealed class PullRequestPublisher(PullRequestHostResolver resolver, Phase
             .Select(f => new ChangedFile(f.Path, f.Added ? FileChange.Added : f.Deleted ? FileChange.Deleted : FileChange.Modified))
             .ToList();
         var plan = await run.LoadPlanAsync();
-        var body = PullRequestBody.Build(new PullRequestBodyInput(run.Feature.Id, plan.Summary, files, await VerificationAsync(run), services.Options.PublicUrl));
+        var verification = await VerificationAsync(run);
+        var body = PullRequestBody.Build(new PullRequestBodyInput(run.Feature.Id, plan.Summary, files, verification, services.Options.PublicUrl));
         var spec = new PullRequestSpec(run.Repository.Url, token, branch, run.Feature.TargetBranch, run.Feature.Title, body);
 
         PullRequestInfo pullRequest;
@@ -51,6 +53,29 @@ public sealed class PullRequestPublisher(PullRequestHostResolver resolver, Phase
 
         await run.RecordAsync(pullRequest.Created ? EventTypes.PullRequestOpened : EventTypes.PullRequestUpdated,
             new { provider = pullRequest.Provider, number = pullRequest.Number, url = pullRequest.Url });
+        await PostStatusAsync(run, host, token, sha, verification);
+    }
+
+    /// <summary>
+    /// A status the host refuses does not undo the delivery: the branch and the pull request stand,
+    /// and the refusal is an event saying why.
+    /// </summary>
+    async Task PostStatusAsync(PhaseRun run, IPullRequestHost host, string token, string sha, VerificationSummary? verification)
+    {
+        var description = verification is null
+            ? "Verified by Builder"
+            : $"Verified by Builder: {verification.FailToPass.Count} new test(s) fail before and pass after; {verification.Passed} passed";
+        var spec = new CommitStatusSpec(run.Repository.Url, token, sha, CommitState.Success, description,
+            PullRequestBody.RunUrl(services.Options.PublicUrl, run.Feature.Id));
+        try
+        {
+            await host.PostStatusAsync(spec, run.CancellationToken);
+            await run.RecordAsync(EventTypes.CommitStatusPosted, new { provider = host.Provider, sha, state = "success", description, url = spec.TargetUrl });
+        }
+        catch (PullRequestHostException ex)
+        {
+            await run.RecordAsync(EventTypes.CommitStatusFailed, new { provider = host.Provider, sha, reason = ex.Message });
+        }
     }
 
     /// <summary>The counts and verdict Verify stored, when it stored them.</summary>
