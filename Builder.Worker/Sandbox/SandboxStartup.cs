@@ -12,6 +12,8 @@ public sealed class SandboxStartup(SandboxSelector selector, IOptions<SandboxOpt
         logger.LogInformation("Sandbox: {Sandbox}", sandbox.Name);
         if (sandbox.Name != "bubblewrap" || !options.Value.UseCgroups)
             return;
+        if (CgroupHierarchy.UnifiedOnly() is not null)
+            return; // the unified hierarchy was prepared, and logged, when the sandbox was made
 
         foreach (var controller in new[] { "memory", "pids" })
         {

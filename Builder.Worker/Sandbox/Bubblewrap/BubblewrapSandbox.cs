@@ -14,6 +14,8 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
 {
     static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(200);
 
+    // On a host with only the unified (v2) hierarchy, runs get one v2 cgroup each under this folder.
+    readonly UnifiedCgroupParent? _unified = options.Value.UseCgroups ? UnifiedCgroupParent.Prepare(options.Value.CgroupParent, logger) : null;
     readonly CgroupSpares? _spares = SparesFor(options.Value, logger);
     readonly SandboxUser? _user = SandboxUser.Resolve(options.Value.RunAs, logger);
 
@@ -22,7 +24,7 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
 
     static CgroupSpares? SparesFor(SandboxOptions settings, ILogger logger)
     {
-        if (!settings.UseCgroups)
+        if (!settings.UseCgroups || CgroupHierarchy.UnifiedOnly() is not null)
             return null;
         var spares = new CgroupSpares(settings.CgroupParent, logger);
         spares.Replenish(); // so the first command after start already finds a warm pair
@@ -77,9 +79,11 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
             user = null;
         }
 
-        var cgroups = settings.UseCgroups
-            ? RunCgroups.Create(settings.CgroupParent, request.MemoryBytes, request.MaxProcesses, logger, _spares, request.CpuCores)
-            : RunCgroups.None("cgroups are switched off (UseCgroups=false): no memory or process-count limit");
+        IRunCgroups cgroups = !settings.UseCgroups
+            ? RunCgroups.None("cgroups are switched off (UseCgroups=false): no memory or process-count limit")
+            : _unified is { } unified
+                ? UnifiedRunCgroup.Create(unified, request.MemoryBytes, request.MaxProcesses, request.CpuCores, logger)
+                : RunCgroups.Create(settings.CgroupParent, request.MemoryBytes, request.MaxProcesses, logger, _spares, request.CpuCores);
         var notices = plan.Notices.Concat(cgroups.Notices).Concat(egressNotice is null ? [] : [egressNotice]).ToList();
 
         string? stoppedBy = null;
@@ -118,7 +122,7 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
         }
     }
 
-    public static CommandSpec Spec(SandboxRequest request, BubblewrapPlan plan, RunCgroups cgroups, SandboxOptions settings, SandboxUser? user)
+    public static CommandSpec Spec(SandboxRequest request, BubblewrapPlan plan, IRunCgroups cgroups, SandboxOptions settings, SandboxUser? user)
     {
         var fileBlocks = (request.MaxFileBytes + 511) / 512;
         var cpuSeconds = request.MaxCpuTime is { } cpu ? Math.Max(1, (long)Math.Ceiling(cpu.TotalSeconds)) : 0;
@@ -146,7 +150,7 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
         };
     }
 
-    async Task WatchAsync(RunCgroups cgroups, Action<string> stopped, CancellationToken cancellationToken)
+    async Task WatchAsync(IRunCgroups cgroups, Action<string> stopped, CancellationToken cancellationToken)
     {
         try
         {
@@ -171,7 +175,7 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
     /// folders. Measured every <see cref="SandboxOptions.DiskCheckInterval"/>: the per-file size
     /// limit bounds what one interval can add.
     /// </summary>
-    async Task WatchDiskAsync(IReadOnlyList<string> folders, long limit, RunCgroups cgroups, Action<string> stopped, CancellationToken cancellationToken)
+    async Task WatchDiskAsync(IReadOnlyList<string> folders, long limit, IRunCgroups cgroups, Action<string> stopped, CancellationToken cancellationToken)
     {
         try
         {

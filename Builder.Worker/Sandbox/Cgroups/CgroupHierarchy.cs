@@ -38,6 +38,37 @@ public static class CgroupHierarchy
         return (Combine(Combine(mount.Value.MountPoint, relative), parent), null);
     }
 
+    /// <summary>
+    /// Where the unified (v2) hierarchy is mounted and this process's cgroup in it, when memory and
+    /// pids are not on a v1 hierarchy (a v2-only host); null on v1 and hybrid hosts.
+    /// </summary>
+    public static (string MountPoint, string OwnPath)? UnifiedOnly()
+    {
+        try
+        {
+            var mountInfo = File.ReadAllText("/proc/self/mountinfo");
+            if (FindMount(mountInfo, "memory") is not null || FindMount(mountInfo, "pids") is not null)
+                return null;
+            foreach (var line in mountInfo.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                // "30 23 0:26 / /sys/fs/cgroup rw,nosuid shared:4 - cgroup2 cgroup2 rw,nsdelegate"
+                var separator = line.IndexOf(" - ", StringComparison.Ordinal);
+                if (separator < 0 || !line[(separator + 3)..].StartsWith("cgroup2 ", StringComparison.Ordinal))
+                    continue;
+                var fields = line[..separator].Split(' ');
+                var own = File.ReadAllLines("/proc/self/cgroup").FirstOrDefault(l => l.StartsWith("0::", StringComparison.Ordinal))?[3..] ?? "/";
+                var root = Unescape(fields[3]);
+                var relative = root == "/" ? own : HostPaths.IsWithin(own, root) ? own[root.Length..] : "/";
+                return (Unescape(fields[4]), relative);
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return null;
+    }
+
     static (string Root, string MountPoint)? FindMount(string mountInfo, string controller)
     {
         foreach (var line in mountInfo.Split('\n', StringSplitOptions.RemoveEmptyEntries))

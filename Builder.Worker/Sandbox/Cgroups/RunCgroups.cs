@@ -8,7 +8,7 @@ namespace Builder.Worker.Sandbox.Cgroups;
 /// itself into <see cref="ProcsFiles"/> before it execs, so everything it starts is inside.
 /// Whatever cannot be set up becomes a notice and the run goes on without that limit.
 /// </summary>
-public sealed class RunCgroups
+public sealed class RunCgroups : IRunCgroups
 {
     readonly ILogger _logger;
     readonly string? _memory;
