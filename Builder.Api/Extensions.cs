@@ -39,7 +39,7 @@ public static class Extensions
         builder.Services.AddSingleton<IHealthDetails, RunsHealthDetails>();
 
         builder.AddLiveProgress();
-        builder.Services.AddApiKeyAuth();
+        builder.Services.AddBuilderAuth(builder.Configuration);
         builder.Services.AddBuilderMcp();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Describe);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();

@@ -134,7 +134,8 @@ public static class Caller
     /// <summary>The name recorded as the actor of what the caller does: "agent:&lt;name&gt;@&lt;version&gt;" or "key:&lt;name&gt;".</summary>
     public static string Actor(this ClaimsPrincipal user) => user.FindFirstValue(BuilderClaims.Actor) ?? user.Identity?.Name ?? "unknown";
 
-    public static Guid KeyId(this ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(BuilderClaims.KeyId)!);
+    /// <summary>The API key used, or null for a person signed in through the identity provider.</summary>
+    public static Guid? KeyId(this ClaimsPrincipal user) => Guid.TryParse(user.FindFirstValue(BuilderClaims.KeyId), out var id) ? id : null;
 
     public static Guid? AgentId(this ClaimsPrincipal user) => Guid.TryParse(user.FindFirstValue(BuilderClaims.AgentId), out var id) ? id : null;
 

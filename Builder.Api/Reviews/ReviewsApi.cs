@@ -62,7 +62,8 @@ public static class ReviewsApi
             Verdict = request.Verdict!.Value,
             Comments = request.Comments?.Trim(),
             Reviewer = http.User.Actor(),
-            KeyId = http.User.KeyId(),
+            // Reviews are between agents, which sign in with keys; a person signed in through the identity provider has none.
+            KeyId = http.User.KeyId() ?? Guid.Empty,
             AgentId = http.User.AgentId(),
         };
         db.Reviews.Add(review);
