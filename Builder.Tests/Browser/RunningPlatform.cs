@@ -22,6 +22,9 @@ public sealed class RunningPlatform : IAsyncLifetime
     IPlaywright? playwright;
 
     public BuilderProcess Api { get; private set; } = default!;
+
+    /// <summary>The company's identity provider, which both the Api and the dashboard trust besides API keys.</summary>
+    public FakeOpenIdProvider IdentityProvider { get; private set; } = default!;
     public BuilderProcess Web { get; private set; } = default!;
     public IBrowser Browser { get; private set; } = default!;
 
@@ -33,8 +36,12 @@ public sealed class RunningPlatform : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var chromium = TestServers.ChromiumPath;
+        IdentityProvider = await FakeOpenIdProvider.StartAsync();
+        IdentityProvider.User["builder_tenant"] = "acme-labs";
         Api = BuilderProcess.Start("Builder.Api", "api", new Dictionary<string, string>
         {
+            ["Builder__Auth__Oidc__Authority"] = IdentityProvider.Issuer,
+            ["Builder__Auth__Oidc__Audience"] = IdentityProvider.ApiAudience,
             ["Builder__DataDirectory"] = Path.Combine(data.FullName, "api"),
             ["Builder__Bootstrap__AdminKey"] = AdminKey,
             ["Builder__Bootstrap__TenantName"] = "acme-labs",
@@ -46,6 +53,9 @@ public sealed class RunningPlatform : IAsyncLifetime
         {
             ["services__api__http__0"] = Api.Url.ToString().TrimEnd('/'),
             ["Builder__DataDirectory"] = Path.Combine(data.FullName, "web"),
+            ["Builder__Auth__Oidc__Authority"] = IdentityProvider.Issuer,
+            ["Builder__Auth__Oidc__ClientId"] = "builder-dashboard",
+            ["Builder__Auth__Oidc__DisplayName"] = "Company SSO",
             // Quicker than the default 2 s, so a test waits less for the page to follow the run.
             ["Builder__Web__RefreshInterval"] = "00:00:00.500",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
@@ -87,6 +97,8 @@ public sealed class RunningPlatform : IAsyncLifetime
             await Web.DisposeAsync();
         if (Api is not null)
             await Api.DisposeAsync();
+        if (IdentityProvider is not null)
+            await IdentityProvider.DisposeAsync();
         try
         {
             data.Delete(recursive: true);

@@ -24,6 +24,7 @@ public static class Extensions
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.AddSignInCookie();
+        builder.AddSingleSignOn();
 
         // Scoped = one per circuit: the signed-in key never leaves this process.
         builder.Services.AddScoped<ApiSession>();
@@ -53,6 +54,9 @@ public static class Extensions
     /// The sign-in survives reloads and new tabs in an encrypted cookie; a circuit reads it back
     /// through <see cref="SessionRestorer"/>.
     /// </summary>
+    static bool SingleSignOnOptionsEnabled(IConfiguration configuration) =>
+        configuration.GetSection(SingleSignOnOptions.Section).Get<SingleSignOnOptions>()?.Enabled == true;
+
     static void AddSignInCookie(this IHostApplicationBuilder builder)
     {
         builder.Services.AddDataProtection().SetApplicationName("Builder.Web");
@@ -70,7 +74,11 @@ public static class Extensions
             {
                 cookie.Cookie.Name = "builder-session";
                 cookie.Cookie.HttpOnly = true;
-                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                // Strict keeps the session out of every request another site starts. With single
+                // sign-on the provider's redirect back is such a request, and a Strict cookie set
+                // there would be missing on the page it leads to: Lax still keeps it off other
+                // sites' POSTs (and every form carries an antiforgery token).
+                cookie.Cookie.SameSite = SingleSignOnOptionsEnabled(builder.Configuration) ? SameSiteMode.Lax : SameSiteMode.Strict;
                 // Plain HTTP on loopback under the AppHost; behind TLS the cookie is marked Secure.
                 cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 cookie.SlidingExpiration = true;
