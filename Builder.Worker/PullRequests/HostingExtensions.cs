@@ -27,6 +27,7 @@ public static class HostingExtensions
         services.AddSingleton<HostingHttp>();
         services.AddSingleton<IPullRequestHost, GitHubPullRequestHost>();
         services.AddSingleton<IPullRequestHost, GitLabMergeRequestHost>();
+        services.AddSingleton<IPullRequestHost, GiteaPullRequestHost>();
         services.AddSingleton<PullRequestHostResolver>();
         return services;
     }
