@@ -23,6 +23,6 @@ public sealed class GiteaPullRequestHostTests : PullRequestHostContract<FakeGite
 
     protected override void AddOpen(FakeGitea fake, string source, string target, string title) => fake.Add("acme/widgets", source, target, title);
     protected override void AddClosed(FakeGitea fake, string source, string target, string title) => fake.Add("acme/widgets", source, target, title, "closed");
-    protected override bool IsCreate(Builder.Tests.Hosting.Fakes.RecordedRequest request) => request.Method == "POST" && request.Path.EndsWith("/pulls", StringComparison.Ordinal);
-    protected override bool IsUpdate(Builder.Tests.Hosting.Fakes.RecordedRequest request) => request.Method == "PATCH";
+    protected override bool IsCreate(RecordedRequest request) => request.Method == "POST" && request.Path.EndsWith("/pulls", StringComparison.Ordinal);
+    protected override bool IsUpdate(RecordedRequest request) => request.Method == "PATCH";
 }

@@ -28,6 +28,7 @@ public static class HostingExtensions
         services.AddSingleton<IPullRequestHost, GitHubPullRequestHost>();
         services.AddSingleton<IPullRequestHost, GitLabMergeRequestHost>();
         services.AddSingleton<IPullRequestHost, GiteaPullRequestHost>();
+        services.AddSingleton<IPullRequestHost, AzureDevOpsPullRequestHost>();
         services.AddSingleton<PullRequestHostResolver>();
         return services;
     }
