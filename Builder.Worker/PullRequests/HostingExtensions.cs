@@ -29,6 +29,8 @@ public static class HostingExtensions
         services.AddSingleton<IPullRequestHost, GitLabMergeRequestHost>();
         services.AddSingleton<IPullRequestHost, GiteaPullRequestHost>();
         services.AddSingleton<IPullRequestHost, AzureDevOpsPullRequestHost>();
+        services.AddSingleton<IPullRequestHost, BitbucketPullRequestHost>();
+        services.AddSingleton<IPullRequestHost, BitbucketServerPullRequestHost>();
         services.AddSingleton<PullRequestHostResolver>();
         return services;
     }
