@@ -29,6 +29,7 @@ public sealed class DeployManifestSpecs
               interval: 100ms
               window: 2s
               keepPrevious: 1m
+              maxDegradation: 25
             """);
 
         manifest.Service.ShouldBe("hello");
@@ -43,7 +44,7 @@ public sealed class DeployManifestSpecs
         manifest.Policy.ShouldBe(new HealthPolicy
         {
             SuccessRate = 95, MaxP99 = TimeSpan.FromMilliseconds(250), Interval = TimeSpan.FromMilliseconds(100), Window = TimeSpan.FromSeconds(2),
-            KeepPrevious = TimeSpan.FromMinutes(1),
+            KeepPrevious = TimeSpan.FromMinutes(1), MaxDegradation = 25,
         });
     }
 
@@ -64,6 +65,7 @@ public sealed class DeployManifestSpecs
         manifest.Policy.SuccessRate.ShouldBe(99);
         manifest.Policy.MaxP99.ShouldBe(TimeSpan.FromMilliseconds(500));
         manifest.Policy.Window.ShouldBe(TimeSpan.FromSeconds(60));
+        manifest.Policy.MaxDegradation.ShouldBe(10);
     }
 
     [Fact]

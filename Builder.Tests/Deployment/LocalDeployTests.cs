@@ -25,19 +25,25 @@ public sealed class LocalDeployTests(DeployingBuilder fixture, Xunit.Abstraction
 {
     readonly BuilderApi _api = fixture.Builder.Admin();
 
-    /// <summary>version.txt names the version; mode.txt makes it "unready" (500 everywhere) or "degrade-after-N" (500 after N requests).</summary>
+    /// <summary>
+    /// version.txt names the version; mode.txt makes it "unready" (500 everywhere), "degrade-after-N"
+    /// (500 after N requests) or "slow-N" (healthy, N ms slower on every answer).
+    /// </summary>
     const string Server = """
         const http = require('http');
         const fs = require('fs');
         const read = (name, fallback) => fs.existsSync(`${__dirname}/${name}`) ? fs.readFileSync(`${__dirname}/${name}`, 'utf8').trim() : fallback;
         const version = read('version.txt', '0');
         const mode = read('mode.txt', 'healthy');
+        const slow = mode.startsWith('slow-') ? Number(mode.slice('slow-'.length)) : 0;
         let served = 0;
         http.createServer((req, res) => {
           served++;
           const broken = mode === 'unready' || (mode.startsWith('degrade-after-') && served > Number(mode.slice('degrade-after-'.length)));
-          res.writeHead(broken ? 500 : 200, { 'content-type': 'text/plain' });
-          res.end(broken ? 'broken\n' : `version ${version}\n`);
+          setTimeout(() => {
+            res.writeHead(broken ? 500 : 200, { 'content-type': 'text/plain' });
+            res.end(broken ? 'broken\n' : `version ${version}\n`);
+          }, slow);
         }).listen(Number(process.env.PORT), '127.0.0.1');
         """;
 
@@ -192,6 +198,26 @@ public sealed class LocalDeployTests(DeployingBuilder fixture, Xunit.Abstraction
         events.Select(e => (string)e!["type"]!).ShouldContain("rollback.completed");
         events.Select(e => (string)e!["type"]!).ShouldNotContain("deploy.traffic_switched");
         Benchmark(events, "rollback.started", "failed readiness gate");
+    }
+
+    [Fact]
+    public async Task A_version_much_slower_than_the_one_it_replaces_is_rolled_back_although_within_the_absolute_limits()
+    {
+        var name = NewName();
+        using var repository = ServiceRepository(name);
+        var repositoryId = await _api.RegisterRepositoryAsync(repository.RemotePath);
+        (await DeployAsync(repositoryId, "1"))["status"]!.GetValue<string>().ShouldBe("Completed");
+
+        // 80 ms more per answer: far inside the 1 s p99 limit, far worse than version 1.
+        var slower = await DeployAsync(repositoryId, "2", "slow-80");
+
+        slower["status"]!.GetValue<string>().ShouldBe("RolledBack", slower.ToJsonString());
+        slower["error"]!["message"]!.GetValue<string>().ShouldContain("more than 10% worse than version 1's");
+        var stable = (await ServiceAsync(name))["stableUrl"]!.GetValue<string>();
+        (await GetAsync(stable)).ShouldBe((HttpStatusCode.OK, "version 1"));
+        var breach = (await _api.EventsAsync(slower["id"]!.GetValue<Guid>())).Single(e => (string?)e!["type"] == "healthcheck.breached")!["payload"]!["figures"]!;
+        output.WriteLine($"new p50 {breach["p50Ms"]} ms, previous p50 {breach["previousP50Ms"]} ms");
+        breach["previousP50Ms"]!.GetValue<double>().ShouldBeLessThan(breach["p50Ms"]!.GetValue<double>());
     }
 
     [Fact]

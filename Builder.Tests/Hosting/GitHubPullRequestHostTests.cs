@@ -258,4 +258,16 @@ public sealed class GitHubPullRequestHostTests : IAsyncLifetime
         refused.Message.ShouldContain("refused the token");
         refused.Message.ShouldNotContain(Token);
     }
+
+    [Fact]
+    public async Task A_rate_limit_is_waited_out_and_retried()
+    {
+        _github.FailNext("POST", 429, "Too Many Requests", pathContains: "/pulls");
+
+        var info = await OpenAsync(Spec());
+
+        info.Created.ShouldBeTrue();
+        _github.Requests.Count(r => r.Method == "POST").ShouldBe(2);
+        _github.PullRequests.ShouldHaveSingleItem();
+    }
 }

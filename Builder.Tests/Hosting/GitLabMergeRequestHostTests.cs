@@ -258,4 +258,16 @@ public sealed class GitLabMergeRequestHostTests : IAsyncLifetime
         refused.Message.ShouldContain("refused the token");
         refused.Message.ShouldNotContain(Token);
     }
+
+    [Fact]
+    public async Task A_rate_limit_is_waited_out_and_retried()
+    {
+        _gitlab.FailNext("POST", 429, "Too Many Requests", pathContains: "/merge_requests");
+
+        var info = await OpenAsync(Spec());
+
+        info.Created.ShouldBeTrue();
+        _gitlab.Requests.Count(r => r.Method == "POST").ShouldBe(2);
+        _gitlab.PullRequests.ShouldHaveSingleItem();
+    }
 }

@@ -135,6 +135,18 @@ public abstract class PullRequestHostContract<TFake> : IAsyncLifetime where TFak
     }
 
     [Fact]
+    public async Task A_rate_limit_is_waited_out_and_retried()
+    {
+        Fake.FailNext("POST", 429, "Rate limit for this resource has been exceeded");
+
+        var info = await OpenAsync(Spec());
+
+        info.Created.ShouldBeTrue();
+        Fake.Requests.Count(IsCreate).ShouldBe(2);
+        Opened(Fake).ShouldHaveSingleItem();
+    }
+
+    [Fact]
     public async Task A_refused_token_says_so_without_the_token_and_is_not_retried()
     {
         Fake.RequiredToken = "the-right-one-0123456789";

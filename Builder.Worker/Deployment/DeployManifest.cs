@@ -48,6 +48,12 @@ public sealed record HealthPolicy
 
     /// <summary>How long the previous version stays warm after the switch, so a rollback is instant.</summary>
     public TimeSpan KeepPrevious { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How much worse than the previous version (probed side by side during the window) the new one
+    /// may be on error rate or median latency, in percent; 0 turns the comparison off.
+    /// </summary>
+    public double MaxDegradation { get; init; } = 10;
 }
 
 /// <summary>builder.yaml could not be used; every message names its line.</summary>

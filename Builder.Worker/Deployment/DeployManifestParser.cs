@@ -18,7 +18,7 @@ public static partial class DeployManifestParser
     static readonly string[] TopLevelKeys = ["service", "runtime", "publish", "start", "port", "health", "environment", "resources", "target", "policy"];
     static readonly string[] HealthKeys = ["path", "status", "readinessTimeout"];
     static readonly string[] ResourceKeys = ["memory", "processes"];
-    static readonly string[] PolicyKeys = ["successRate", "p99", "interval", "window", "keepPrevious"];
+    static readonly string[] PolicyKeys = ["successRate", "p99", "interval", "window", "keepPrevious", "maxDegradation"];
 
     /// <summary>The publish command when the manifest names none; guarded so a repository without a lockfile publishes nothing.</summary>
     public static string? DefaultPublish(string runtime) => runtime switch
@@ -140,6 +140,7 @@ public static partial class DeployManifestParser
                 Interval = reader.Duration(policyNode, "interval", TimeSpan.FromMilliseconds(20), TimeSpan.FromMinutes(5)) ?? policy.Interval,
                 Window = reader.Duration(policyNode, "window", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)) ?? policy.Window,
                 KeepPrevious = reader.Duration(policyNode, "keepPrevious", TimeSpan.Zero, TimeSpan.FromDays(1)) ?? policy.KeepPrevious,
+                MaxDegradation = reader.Number(policyNode, "maxDegradation", 0, 1000) ?? policy.MaxDegradation,
             };
             if (policy.Interval > policy.Window)
                 errors.Add($"line {policyNode.Start.Line}: policy.interval ({policy.Interval.TotalSeconds:0.###} s) is longer than policy.window ({policy.Window.TotalSeconds:0.###} s)");

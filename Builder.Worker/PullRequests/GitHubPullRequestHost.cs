@@ -142,7 +142,9 @@ public sealed class GitHubPullRequestHost(IOptions<HostingOptions> options, Host
             },
         };
         // The inner exception is dropped on purpose: its text is the server's, unscrubbed.
-        return new PullRequestHostException(Provider, message, status, transient: status >= 500);
+        // A rate limit passes: retried with back-off like a 5xx.
+        var rateLimited = e is RateLimitExceededException or SecondaryRateLimitExceededException || status == 429;
+        return new PullRequestHostException(Provider, message, status, transient: status >= 500 || rateLimited);
     }
 
     /// <summary>The server's message plus the details of a validation error, which hold the real reason.</summary>

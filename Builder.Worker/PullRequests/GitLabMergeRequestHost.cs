@@ -135,7 +135,8 @@ public sealed class GitLabMergeRequestHost(IOptions<HostingOptions> options, Hos
                     $"GitLab rejected {what} on {location}: {status} {said}",
                 _ => $"GitLab answered {status} for {location}: {said}",
             };
-            return new PullRequestHostException(host.Provider, message, status, transient: status >= 500);
+            // A rate limit passes: retried with back-off like a 5xx.
+            return new PullRequestHostException(host.Provider, message, status, transient: status >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests);
         }
 
         /// <summary>GitLab's "message" is a string, a list or a map of field → errors; OAuth errors use "error_description".</summary>

@@ -15,7 +15,7 @@ sealed record RestDialect(string Provider, string Name, Action<HttpRequestMessag
 /// <summary>
 /// The requests of one attempt against a host's REST API, with its failures turned into
 /// <see cref="PullRequestHostException"/>s in Builder's words: never the token, always the repository;
-/// 5xx and time-outs transient, everything else final.
+/// 5xx, 429 and time-outs transient, everything else final.
 /// </summary>
 sealed class RestCall(HttpClient client, RestDialect dialect, string token, RepositoryLocation location, HostingOptions settings, string what)
 {
@@ -72,7 +72,7 @@ sealed class RestCall(HttpClient client, RestDialect dialect, string token, Repo
             >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError => $"{name} rejected {what} on {location}: {status} {said}",
             _ => $"{name} answered {status} for {location}: {said}",
         };
-        return new PullRequestHostException(dialect.Provider, message, status, transient: status >= 500);
+        return new PullRequestHostException(dialect.Provider, message, status, transient: status >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests);
     }
 
     string? Said(string text)

@@ -44,6 +44,11 @@ public sealed class CheckHealthConsumer(
                 return await rollback.RunAsync($"readiness failed: {notReady}", null);
 
             var previous = service.LiveVersionId;
+            // The version being replaced stays warm through the window: probed beside the new one, it is the yardstick.
+            var replaced = previous is { } previousId && previousId != version.Id ? await registry.GetAsync(previousId, run.CancellationToken) : null;
+            var baseline = replaced is { Url: { } replacedUrl } && target.IsRunning(replaced.Id)
+                ? new Baseline(new Uri(replacedUrl), $"version {replaced.Number}")
+                : null;
             target.Route(service.Name, url);
             await registry.MakeLiveAsync(service.Id, version.Id, ServiceVersionState.Standby);
             await run.RecordAsync(EventTypes.TrafficSwitched, new { service = service.Name, to = version.Number, from = previous, stableUrl = service.StableUrl });
@@ -55,7 +60,7 @@ public sealed class CheckHealthConsumer(
                     _ = run.RecordAsync(EventTypes.ProbeFailed, new { probe = probes, status = p.Status, error = p.Error, latencyMs = p.Latency.TotalMilliseconds },
                         $"probe:{probes}");
                 probes++;
-            }, run.CancellationToken);
+            }, run.CancellationToken, baseline);
 
             if (result.Breach is { } breach)
             {
@@ -64,8 +69,8 @@ public sealed class CheckHealthConsumer(
             }
 
             await run.RecordAsync(EventTypes.MonitoringCompleted, new { service = service.Name, version = version.Number, figures = result.Figures });
-            if (previous is { } replaced && replaced != version.Id)
-                target.StopLater(replaced, manifest.Policy.KeepPrevious, () => registry.SetStateAsync(replaced, ServiceVersionState.Stopped, "replaced; rollback window over"));
+            if (previous is { } replacedId && replacedId != version.Id)
+                target.StopLater(replacedId, manifest.Policy.KeepPrevious, () => registry.SetStateAsync(replacedId, ServiceVersionState.Stopped, "replaced; rollback window over"));
             return new PhaseOutcome(new HealthChecked(run.Feature.Id, run.Attempt, Healthy: true, RolledBack: false, Skipped: false, null, result.Figures));
         }
         catch (OperationCanceledException) when (run.CancellationToken.IsCancellationRequested)
