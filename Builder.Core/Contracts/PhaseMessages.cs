@@ -37,7 +37,11 @@ public sealed record ChangeVerified(Guid FeatureId, int Attempt);
 
 public sealed record ChangeDelivered(Guid FeatureId, int Attempt, string Branch, string CommitSha);
 
-public sealed record ChangeDeployed(Guid FeatureId, int Attempt, bool Skipped);
+/// <param name="Failure">
+/// Set when the new version could not be published or started: it never received traffic, the
+/// previous version (or nothing, after a first deploy) still serves, and the run ends RolledBack.
+/// </param>
+public sealed record ChangeDeployed(Guid FeatureId, int Attempt, bool Skipped, string? Failure = null);
 
 /// <summary>
 /// How the new version fared. Unhealthy and rolled back: the previous version (or nothing, after a first

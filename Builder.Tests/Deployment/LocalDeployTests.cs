@@ -55,9 +55,10 @@ public sealed class LocalDeployTests(DeployingBuilder fixture, Xunit.Abstraction
         ["builder.yaml"] = Manifest(service),
     });
 
-    internal static string Manifest(string service, string window = "2s", string keepPrevious = "60s") => $"""
+    internal static string Manifest(string service, string window = "2s", string keepPrevious = "60s", string? publish = null) => $"""
         service: {service}
         runtime: node
+        {(publish is null ? "" : $"publish: {publish}")}
         start: node server.js
         port: $PORT
         health:
@@ -198,6 +199,27 @@ public sealed class LocalDeployTests(DeployingBuilder fixture, Xunit.Abstraction
         events.Select(e => (string)e!["type"]!).ShouldContain("rollback.completed");
         events.Select(e => (string)e!["type"]!).ShouldNotContain("deploy.traffic_switched");
         Benchmark(events, "rollback.started", "failed readiness gate");
+    }
+
+    [Fact]
+    public async Task A_version_that_cannot_be_published_is_rolled_back_in_Deploy_and_the_live_version_keeps_serving()
+    {
+        var name = NewName();
+        using var repository = ServiceRepository(name);
+        var repositoryId = await _api.RegisterRepositoryAsync(repository.RemotePath);
+        (await DeployAsync(repositoryId, "1"))["status"]!.GetValue<string>().ShouldBe("Completed");
+
+        var broken = await DeployAsync(repositoryId, "2", manifest: Manifest(name, publish: "'echo the package registry is down >&2; exit 3'"));
+
+        broken["status"]!.GetValue<string>().ShouldBe("RolledBack", broken.ToJsonString());
+        broken["error"]!["code"]!.GetValue<string>().ShouldBe("rolled_back");
+        broken["error"]!["phase"]!.GetValue<string>().ShouldBe("deploy");
+        broken["error"]!["message"]!.GetValue<string>().ShouldContain("the deploy failed");
+        broken["error"]!["message"]!.GetValue<string>().ShouldContain("version 1 still serves");
+        broken["phases"]!.AsArray().Single(p => (string?)p!["name"] == "healthcheck")!["status"]!.GetValue<string>().ShouldBe("pending");
+        var stable = (await ServiceAsync(name))["stableUrl"]!.GetValue<string>();
+        (await GetAsync(stable)).ShouldBe((HttpStatusCode.OK, "version 1"));
+        (await VersionsAsync(name)).ShouldBe([(2, "rolled-back"), (1, "live")]);
     }
 
     [Fact]

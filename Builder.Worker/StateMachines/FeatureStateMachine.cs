@@ -94,8 +94,23 @@ public sealed class FeatureStateMachine : MassTransitStateMachine<FeatureState>
                 .Then(ctx => Enter(ctx.Saga, Phase.Deploy)).TransitionTo(Deploying).ThenAsync(PublishPhaseCommand));
 
         During(Deploying,
-            When(Deployed, ctx => ctx.Message.Attempt == ctx.Saga.Attempt)
-                .Then(ctx => Enter(ctx.Saga, Phase.HealthCheck)).TransitionTo(CheckingHealth).ThenAsync(PublishPhaseCommand));
+            When(Deployed, ctx => ctx.Message.Attempt == ctx.Saga.Attempt && ctx.Message.Failure is null)
+                .Then(ctx => Enter(ctx.Saga, Phase.HealthCheck)).TransitionTo(CheckingHealth).ThenAsync(PublishPhaseCommand),
+            // The new version never took traffic: what served before still serves, so the run is rolled back, not failed.
+            When(Deployed, ctx => ctx.Message.Attempt == ctx.Saga.Attempt && ctx.Message.Failure is not null)
+                .Then(ctx =>
+                {
+                    ctx.Saga.ErrorCode = "rolled_back";
+                    ctx.Saga.FailedPhase = Phase.Deploy.Name();
+                    ctx.Saga.ErrorMessage = ctx.Message.Failure;
+                    ctx.Saga.Retryable = true;
+                })
+                .Then(ctx => Leave(ctx.Saga))
+                .ThenAsync(ctx => Record(ctx, EventTypes.FeatureFailed, new
+                {
+                    rolledBack = true, errorCode = ctx.Saga.ErrorCode, phase = ctx.Saga.FailedPhase, message = ctx.Saga.ErrorMessage,
+                }))
+                .TransitionTo(RolledBack));
 
         During(CheckingHealth,
             When(HealthChecked, ctx => ctx.Message.Attempt == ctx.Saga.Attempt && ctx.Message.Healthy)

@@ -67,6 +67,10 @@ public sealed class DeployChangeConsumer(PhaseServices services, DeployTargets t
                 previous = service.LiveVersionId,
             });
         }
+        catch (PhaseFailedException ex) when (!run.CancellationToken.IsCancellationRequested)
+        {
+            return await RollBackAsync(run, target, service, version, ex.Message);
+        }
         catch (Exception ex)
         {
             // The live version was never touched: the stable address still reaches it.
@@ -76,6 +80,27 @@ public sealed class DeployChangeConsumer(PhaseServices services, DeployTargets t
         }
 
         return new PhaseOutcome(new ChangeDeployed(run.Feature.Id, run.Attempt, Skipped: false));
+    }
+
+    /// <summary>
+    /// A version that could not be published or started never took traffic: it is stopped and marked
+    /// rolled back, and the run says which version still serves (or that none does, after a first deploy).
+    /// </summary>
+    async Task<PhaseOutcome> RollBackAsync(PhaseRun run, IDeployTarget target, DeployedService service, ServiceVersion version, string failure)
+    {
+        var live = service.LiveVersionId is { } liveId && liveId != version.Id ? await registry.GetAsync(liveId, CancellationToken.None) : null;
+        var reason = $"the deploy failed: {failure}";
+        await run.RecordAsync(EventTypes.RollbackStarted, new { service = service.Name, version = version.Number, reason, to = live?.Number });
+        await target.StopAsync(version.Id);
+        await registry.SetStateAsync(version.Id, ServiceVersionState.RolledBack, reason);
+        var outcome = live is null ? "no previous version: the service is not deployed" : $"version {live.Number} still serves";
+        await run.RecordAsync(EventTypes.RollbackCompleted, new
+        {
+            service = service.Name, version = version.Number, restored = live?.Number, outcome, stableUrl = service.StableUrl,
+        });
+
+        var message = $"Version {version.Number} of {service.Name} was rolled back: {reason}; {outcome}.";
+        return new PhaseOutcome(new ChangeDeployed(run.Feature.Id, run.Attempt, Skipped: false, message), Reason: message);
     }
 
     static DeployManifest? ReadManifest(string workspace)
