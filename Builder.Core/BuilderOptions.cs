@@ -95,6 +95,10 @@ public sealed class WorkerOptions
     [Range(0.01, 1024)]
     public double? CpuCores { get; set; }
 
+    /// <summary>A tenant's package caches are removed when no run has used them for this long; zero keeps them forever.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
+    public TimeSpan CacheRetention { get; set; } = TimeSpan.FromDays(14);
+
     /// <summary>Bytes one sandboxed command may add to its workspace and caches; past it the command is stopped ("disk").</summary>
     [Range(1024L * 1024, 1L << 50)]
     public long MaxDiskBytes { get; set; } = 20L * 1024 * 1024 * 1024;

@@ -51,6 +51,7 @@ public static class Extensions
         builder.AddPullRequestHosts();
         builder.Services.AddSingleton<PullRequestPublisher>();
         builder.Services.AddHostedService<RecoverySweeper>();
+        builder.Services.AddHostedService<Caches.PackageCachePruner>();
         builder.AddDeployment();
         return builder;
     }

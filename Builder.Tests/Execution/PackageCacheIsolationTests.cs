@@ -61,5 +61,10 @@ public sealed class PackageCacheIsolationTests(EmbeddedBuilder builder) : IClass
         // Another tenant's restore, build and tests see a cache without it.
         var victimRun = await RunAsync(await builder.OtherTenantAsync(), victim);
         victimRun["status"]!.GetValue<string>().ShouldBe("Completed", victimRun.ToJsonString());
+
+        // Each tenant's caches are a folder of their own, stamped by the runs that used them (what pruning reads).
+        var tenants = Directory.EnumerateDirectories(Builder.Worker.Caches.PackageCaches.Root(builder.DataDirectory)).ToList();
+        tenants.Count.ShouldBe(2);
+        tenants.ShouldAllBe(folder => DateTime.UtcNow - Builder.Worker.Caches.PackageCaches.LastUsed(folder) < TimeSpan.FromMinutes(10));
     }
 }

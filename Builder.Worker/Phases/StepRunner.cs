@@ -26,7 +26,7 @@ public sealed class StepRunner(ISandbox sandbox, PhaseServices services, IOption
     /// Package caches are per tenant: a restore runs the repository's install hooks with the cache
     /// writable, so what one tenant's restore writes there must never be read by another tenant's build.
     /// </summary>
-    string CacheRoot(PhaseRun run) => Path.Combine(services.Options.DataDirectory, "caches", run.Feature.TenantId.ToString("N"));
+    string CacheRoot(PhaseRun run) => Caches.PackageCaches.For(services.Options.DataDirectory, run.Feature.TenantId);
 
     /// <summary>One log artifact (e.g. build.log) gathering the steps of a phase.</summary>
     public sealed class Log(PhaseRun run, string name)
@@ -68,6 +68,7 @@ public sealed class StepRunner(ISandbox sandbox, PhaseServices services, IOption
         foreach (var (name, value) in commands.EnvironmentFor(reportsDirectory, CacheRoot(run)))
             environment[name] = value;
 
+        Caches.PackageCaches.Touch(CacheRoot(run));
         List<string> writable = [reportsDirectory];
         List<string> readOnly = [];
         foreach (var cache in commands.CacheDirectories)
