@@ -63,7 +63,7 @@ public sealed class FeatureStateMachineSpecs : IAsyncLifetime
         done.CommitSha.ShouldBe("deadbeef");
     }
 
-    async Task ReachHealthCheckAsync()
+    async Task ReachDeployAsync()
     {
         await RequestAsync();
         await Publish(new FeaturePlanned(_id, 1, "abc123"));
@@ -76,6 +76,24 @@ public sealed class FeatureStateMachineSpecs : IAsyncLifetime
         await _host.WaitForStateAsync(_id, "Delivering");
         await Publish(new ChangeDelivered(_id, 1, "builder/x", "deadbeef"));
         await _host.WaitForStateAsync(_id, "Deploying");
+    }
+
+    [Fact]
+    public async Task A_version_that_could_not_be_deployed_ends_RolledBack_from_Deploy_without_a_health_check()
+    {
+        await ReachDeployAsync();
+        await Publish(new ChangeDeployed(_id, 1, Skipped: false, "Version 2 of api was rolled back: the deploy failed: publish exited 3; version 1 still serves."));
+
+        var done = await _host.WaitForStateAsync(_id, "RolledBack");
+        done.ErrorCode.ShouldBe("rolled_back");
+        done.FailedPhase.ShouldBe("deploy");
+        done.ErrorMessage.ShouldNotBeNull().ShouldContain("version 1 still serves");
+        done.Phase.ShouldBe("deploy");
+    }
+
+    async Task ReachHealthCheckAsync()
+    {
+        await ReachDeployAsync();
         await Publish(new ChangeDeployed(_id, 1, Skipped: false));
         await _host.WaitForStateAsync(_id, "CheckingHealth");
     }
