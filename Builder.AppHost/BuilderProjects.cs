@@ -11,13 +11,19 @@ static class BuilderProjects
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddBuilderProject<TProject>(
         this IDistributedApplicationBuilder builder, string name, int port, string healthPath, string dataDirectory)
-        where TProject : IProjectMetadata, new() =>
-        builder.AddProject<TProject>(name, launchProfileName: null)
+        where TProject : IProjectMetadata, new()
+    {
+        var project = builder.AddProject<TProject>(name, launchProfileName: null)
             .WithHttpEndpoint(port: port, isProxied: false)
             .WithHttpHealthCheck(healthPath)
-            .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName);
+        foreach (var (variable, value) in ForwardedSettings.From(builder.Configuration))
+            project.WithEnvironment(variable, value);
+        return project
             .WithEnvironment("Builder__DataDirectory", dataDirectory)
             .WithEnvironment("OTEL_SERVICE_NAME", name);
+    }
+
 
     /// <summary>The database, broker and cache under the connection-string names the projects read.</summary>
     public static IResourceBuilder<ProjectResource> WithServers(this IResourceBuilder<ProjectResource> project,
