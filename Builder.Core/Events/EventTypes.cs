@@ -38,6 +38,7 @@ public static class EventTypes
     public const string ReleasePublished = "deploy.release_published";
     public const string VersionStarted = "deploy.version_started";
     public const string VersionRestarted = "deploy.version_restarted";
+    public const string ServiceEgress = "deploy.service_egress";
     public const string ReadinessChecked = "healthcheck.readiness";
     public const string TrafficSwitched = "deploy.traffic_switched";
     public const string MonitoringCompleted = "healthcheck.window_completed";

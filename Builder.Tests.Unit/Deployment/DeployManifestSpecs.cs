@@ -48,6 +48,14 @@ public sealed class DeployManifestSpecs
         });
     }
 
+    [Fact]
+    public void Declared_egress_hosts_are_read_in_lower_case_and_a_manifest_without_any_declares_none()
+    {
+        DeployManifestParser.Parse("service: api\nruntime: node\nstart: x\negress:\n  - API.Example.com\n  - \"*.partner.example:8443\"\n")
+            .Egress.ShouldBe(["api.example.com", "*.partner.example:8443"]);
+        DeployManifestParser.Parse("service: api\nruntime: node\nstart: x\n").Egress.ShouldBeEmpty();
+    }
+
     [Theory]
     [InlineData("dotnet", "dotnet publish -c Release -o publish")]
     [InlineData("node", "test ! -f package.json || npm ci --omit=dev")]
@@ -85,6 +93,8 @@ public sealed class DeployManifestSpecs
     [InlineData("service: api\nruntime: node\nstart: x\nenvironment:\n  API_KEY:\n    secret: api-key\n", "line 6: environment.API_KEY: secret references")]
     [InlineData("service: api\nruntime: node\nstart: x\nresources:\n  memory: lots\n", "line 5: memory 'lots' must be a size")]
     [InlineData("service: api\nruntime: node\nstart: x\npolicy:\n  successRate: 120\n", "line 5: successRate '120' must be a number from 0 to 100")]
+    [InlineData("service: api\nruntime: node\nstart: x\negress:\n  - api.example.com\n  - https://evil.example/x\n", "line 6: egress: 'https://evil.example/x' is a URL or a path")]
+    [InlineData("service: api\nruntime: node\nstart: x\negress: api.example.com\n", "line 4: egress must be a list of host names")]
     [InlineData("service: api\nruntime: node\nstart: x\npolicy:\n  interval: 10s\n  window: 5s\n", "policy.interval (10 s) is longer than policy.window (5 s)")]
     [InlineData("service: api\nruntime: node\nstart: x\nreplicas: 3\n", "line 4: unknown setting 'replicas'")]
     [InlineData("service: api\n  runtime: node\n", "line 2:")]

@@ -31,20 +31,34 @@ public sealed class BubblewrapPlanTests : IDisposable
     }
 
     [Fact]
-    public void A_hidden_data_folder_is_covered_made_read_only_and_then_the_workspace_is_bound_back()
+    public void A_hidden_data_folder_in_a_visible_system_folder_is_covered_made_read_only_and_then_the_workspace_is_bound_back()
     {
-        var options = BubblewrapPlan.For(new SandboxRequest("true", _folders.Workspace), [_folders.DataDirectory], [], "/usr/bin:/bin").Options;
+        using var underOpt = new SandboxTestFolders("/opt");
+        var options = BubblewrapPlan.For(new SandboxRequest("true", underOpt.Workspace), [underOpt.DataDirectory], [], "/usr/bin:/bin").Options;
 
-        var cover = IndexOf(options, "--tmpfs", _folders.DataDirectory);
-        var mountPoint = IndexOf(options, "--dir", _folders.Workspace);
-        var readOnly = IndexOf(options, "--remount-ro", _folders.DataDirectory);
-        var bind = IndexOf(options, "--bind", _folders.Workspace, _folders.Workspace);
+        var cover = IndexOf(options, "--tmpfs", underOpt.DataDirectory);
+        var mountPoint = IndexOf(options, "--dir", underOpt.Workspace);
+        var readOnly = IndexOf(options, "--remount-ro", underOpt.DataDirectory);
+        var bind = IndexOf(options, "--bind", underOpt.Workspace, underOpt.Workspace);
         cover.ShouldBeGreaterThan(0);
         mountPoint.ShouldBeGreaterThan(cover);
         readOnly.ShouldBeGreaterThan(mountPoint);
         bind.ShouldBeGreaterThan(readOnly);
         // The workspace's parent is inside the data folder: covered once, by the outer mask.
-        IndexOf(options, "--tmpfs", Path.GetDirectoryName(_folders.Workspace)!).ShouldBe(-1);
+        IndexOf(options, "--tmpfs", Path.GetDirectoryName(underOpt.Workspace)!).ShouldBe(-1);
+    }
+
+    [Fact]
+    public void Only_the_hosts_system_folders_are_mounted_and_the_root_is_read_only_after_the_binds()
+    {
+        var options = BubblewrapPlan.For(new SandboxRequest("true", _folders.Workspace), [_folders.DataDirectory], [], "/usr/bin").Options;
+
+        IndexOf(options, "--ro-bind", "/", "/").ShouldBe(-1);
+        IndexOf(options, "--ro-bind", "/etc", "/etc").ShouldBeGreaterThanOrEqualTo(0);
+        // Outside every mounted folder: nothing to cover, the path simply is not there.
+        IndexOf(options, "--tmpfs", _folders.DataDirectory).ShouldBe(-1);
+        IndexOf(options, "--tmpfs", "/root").ShouldBe(-1);
+        IndexOf(options, "--remount-ro", "/").ShouldBeGreaterThan(IndexOf(options, "--bind", _folders.Workspace, _folders.Workspace));
     }
 
     [Fact]
@@ -92,7 +106,8 @@ public sealed class BubblewrapPlanTests : IDisposable
     {
         var plan = BubblewrapPlan.For(new SandboxRequest("true", _folders.Workspace), ["/usr"], [], "/usr/bin");
 
-        plan.Options.ShouldNotContain("/usr");
+        IndexOf(plan.Options, "--tmpfs", "/usr").ShouldBe(-1);
+        IndexOf(plan.Options, "--ro-bind", "/usr", "/usr").ShouldBeGreaterThanOrEqualTo(0);
         plan.Notices.ShouldContain("not hidden: /usr is a system folder");
     }
 }

@@ -15,8 +15,14 @@ public sealed class HostileCommandTests(ITestOutputHelper log) : IDisposable
 {
     static readonly TimeSpan Generous = TimeSpan.FromMinutes(2);
     readonly SandboxTestFolders _folders = new();
+    // A folder commands see on purpose (toolchains live in /opt): only file permissions guard what is in it.
+    readonly SandboxTestFolders _visible = new("/opt");
 
-    public void Dispose() => _folders.Dispose();
+    public void Dispose()
+    {
+        _folders.Dispose();
+        _visible.Dispose();
+    }
 
     async Task<SandboxResult> Run(string command, Func<SandboxRequest, SandboxRequest>? adjust = null, SandboxOptions? options = null)
     {
@@ -28,15 +34,42 @@ public sealed class HostileCommandTests(ITestOutputHelper log) : IDisposable
         return result;
     }
 
-    /// <summary>A root-only file outside every hidden folder: only the uid stops a reader.</summary>
+    /// <summary>A root-only file in a folder the sandbox shows: only the uid stops a reader.</summary>
     string RootOnlyFile()
     {
-        var file = Path.Combine(_folders.Folder("host-files"), "root-only.key");
+        var file = Path.Combine(_visible.Folder("host-files"), "root-only.key");
         File.WriteAllText(file, "root-only-8d1e");
         File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.SetUnixFileMode(Path.GetDirectoryName(file)!, (UnixFileMode)0b111_101_101);
-        File.SetUnixFileMode(_folders.Root, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(_visible.Root, (UnixFileMode)0b111_101_101);
         return file;
+    }
+
+    [Fact]
+    public async Task Host_files_outside_the_system_folders_are_not_there_even_when_world_readable()
+    {
+        // World-readable, outside any hidden folder: what a bind of the whole host root used to show.
+        var exposed = Path.Combine(_folders.Folder("host-files"), "notes.txt");
+        File.WriteAllText(exposed, "world-readable-5c2b");
+        File.SetUnixFileMode(exposed, (UnixFileMode)0b110_100_100);
+        var project = Directory.CreateDirectory("/srv").FullName;
+
+        var result = await Run($"cat '{exposed}' || echo ABSENT; ls / | tr '\\n' ' ' | sed 's/^/ROOT: /'; echo; " +
+                               $"ls -A {project} /home /root /work 2>&1 | grep -c 'No such file' | sed 's/^/missing: /'; " +
+                               "echo built > out.txt && cat /usr/bin/env > /dev/null && echo BUILD-OK");
+
+        result.Succeeded.ShouldBeTrue(result.Output);
+        result.Output.ShouldNotContain("world-readable-5c2b");
+        result.Output.ShouldContain("ABSENT");
+        var root = result.Output.Split('\n').Single(l => l.StartsWith("ROOT: ", StringComparison.Ordinal))["ROOT: ".Length..]
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        root.ShouldNotContain("srv");
+        root.ShouldNotContain("root");
+        root.ShouldNotContain("work");
+        root.ShouldContain("usr");
+        root.ShouldContain("etc");
+        result.Output.ShouldContain("missing: 3"); // /srv, /root and /work; /home holds only the sandbox's own home
+        result.Output.ShouldContain("BUILD-OK");
     }
 
     [Fact]

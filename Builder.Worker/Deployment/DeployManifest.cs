@@ -21,6 +21,9 @@ public sealed record DeployManifest
     public ResourceSettings Resources { get; init; } = new();
     public string Target { get; init; } = "local";
     public HealthPolicy Policy { get; init; } = new();
+
+    /// <summary>Hosts the running service asks to reach; it gets those an administrator also allows, and nothing else.</summary>
+    public IReadOnlyList<string> Egress { get; init; } = [];
 }
 
 public sealed record HealthSettings

@@ -15,7 +15,7 @@ public static partial class DeployManifestParser
     public static readonly IReadOnlyList<string> Targets = ["local", "docker", "kubernetes"];
     public static readonly IReadOnlyList<string> SupportedTargets = ["local"];
 
-    static readonly string[] TopLevelKeys = ["service", "runtime", "publish", "start", "port", "health", "environment", "resources", "target", "policy"];
+    static readonly string[] TopLevelKeys = ["service", "runtime", "publish", "start", "port", "health", "environment", "resources", "target", "policy", "egress"];
     static readonly string[] HealthKeys = ["path", "status", "readinessTimeout"];
     static readonly string[] ResourceKeys = ["memory", "processes"];
     static readonly string[] PolicyKeys = ["successRate", "p99", "interval", "window", "keepPrevious", "maxDegradation"];
@@ -123,6 +123,8 @@ public static partial class DeployManifestParser
             };
         }
 
+        var egress = reader.HostList(root, "egress");
+
         var target = reader.Text(root, "target") ?? "local";
         if (!Targets.Contains(target))
             reader.Error(root, "target", $"target '{target}' is not one of {string.Join(", ", Targets)}");
@@ -161,6 +163,7 @@ public static partial class DeployManifestParser
             Resources = resources,
             Target = target,
             Policy = policy,
+            Egress = egress,
         };
     }
 
@@ -215,6 +218,33 @@ public static partial class DeployManifestParser
                     Error(other, $"{key} must be a single value");
                     return null;
             }
+        }
+
+        /// <summary>A sequence of egress host patterns ("host", "host:port", "*.domain"), each checked.</summary>
+        public List<string> HostList(YamlMappingNode parent, string key)
+        {
+            var hosts = new List<string>();
+            switch (Child(parent, key))
+            {
+                case null or YamlScalarNode { Value: null or "" }:
+                    break;
+                case YamlSequenceNode sequence:
+                    foreach (var item in sequence.Children)
+                    {
+                        if (item is not YamlScalarNode { Value: { Length: > 0 } value })
+                            Error(item, $"{key}: each entry must be a host name, e.g. api.example.com or *.example.com:8443");
+                        else if (Builder.Core.Policy.EgressPolicy.Problem(value.Trim().ToLowerInvariant()) is { } problem)
+                            Error(item, $"{key}: {problem}");
+                        else
+                            hosts.Add(value.Trim().ToLowerInvariant());
+                    }
+                    break;
+                case var other:
+                    Error(other, $"{key} must be a list of host names, e.g. [api.example.com]");
+                    break;
+            }
+
+            return hosts;
         }
 
         public YamlMappingNode? Mapping(YamlMappingNode parent, string key)

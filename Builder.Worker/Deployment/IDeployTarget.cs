@@ -1,3 +1,5 @@
+using Builder.Core.Policy;
+using Builder.Worker.Sandbox.Egress;
 namespace Builder.Worker.Deployment;
 
 /// <summary>
@@ -34,7 +36,17 @@ public interface IDeployTarget
 }
 
 /// <summary>One version to publish and run: its manifest, the built workspace it comes from, and its release folder.</summary>
-public sealed record Release(Guid VersionId, int Number, DeployManifest Manifest, string Workspace, string Folder, Guid FeatureId);
+public sealed record Release(Guid VersionId, int Number, DeployManifest Manifest, string Workspace, string Folder, Guid FeatureId)
+{
+    /// <summary>What publishing may reach: the runtime's package registries through Builder's proxy; null for the open network.</summary>
+    public EgressPolicy? PublishEgress { get; init; }
+
+    /// <summary>What the running service may reach (the manifest's hosts an administrator allows); null keeps it offline.</summary>
+    public EgressPolicy? ServiceEgress { get; init; }
+
+    /// <summary>Told of each host and port refused to publishing or to the service, once each.</summary>
+    public Action<string, EgressDenial>? OnEgressDenied { get; init; }
+}
 
 public sealed record PublishedRelease(string Folder, string? Command, string Output, TimeSpan Duration);
 

@@ -25,6 +25,15 @@ public sealed record SandboxRequest(string Command, string Workspace)
     /// </summary>
     public Builder.Core.Policy.EgressPolicy? Egress { get; init; }
 
+    /// <summary>
+    /// A loopback port the command serves on (a deployed service): reachable from the host at the
+    /// same port while the command keeps its own network namespace, unless <see cref="Network"/> shares the host's.
+    /// </summary>
+    public int? ListenPort { get; init; }
+
+    /// <summary>Told at once of each host and port <see cref="Egress"/> refuses (a long-running service cannot wait for its result).</summary>
+    public Action<Egress.EgressDenial>? OnEgressDenied { get; init; }
+
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
 
     /// <summary>Host directories visible read-only inside (package caches during build and test).</summary>

@@ -10,9 +10,10 @@ namespace Builder.Worker.Deployment.Local;
 
 /// <summary>
 /// Services on this machine: a release folder per version, the start command supervised in the same
-/// sandbox as builds (network shared so the gateway reaches its loopback port, the manifest's memory
-/// and process limits, an environment of the manifest's variables and PORT only), and the stable
-/// address on <see cref="ServiceGateway"/>.
+/// sandbox as builds (its own network namespace, reached from the host on its loopback port through
+/// the sandbox's ingress relay and reaching out only to the hosts its release allows; the manifest's
+/// memory and process limits; an environment of the manifest's variables and PORT only), and the
+/// stable address on <see cref="ServiceGateway"/>.
 /// </summary>
 public sealed class LocalDeployTarget(ISandbox sandbox, ServiceGateway gateway, IOptions<DeployOptions> options, ILogger<LocalDeployTarget> logger)
     : IDeployTarget, IHostedService
@@ -42,10 +43,12 @@ public sealed class LocalDeployTarget(ISandbox sandbox, ServiceGateway gateway, 
             return new PublishedRelease(release.Folder, null, "", TimeSpan.Zero);
 
         var stopwatch = Stopwatch.StartNew();
-        // Like restore, publishing may fetch packages; it is the one step of a release with network beyond loopback.
+        // Like restore, publishing may fetch packages: only from the runtime's registries.
         var result = await sandbox.RunAsync(new SandboxRequest(command, release.Folder)
         {
             Network = true,
+            Egress = release.PublishEgress,
+            OnEgressDenied = release.OnEgressDenied is { } publishDenied ? denial => publishDenied("publish", denial) : null,
             Environment = Environment(release, port: null),
             Timeout = options.Value.PublishTimeout,
             MemoryBytes = Math.Max(release.Manifest.Resources.MemoryBytes, 2L * 1024 * 1024 * 1024),
@@ -61,7 +64,10 @@ public sealed class LocalDeployTarget(ISandbox sandbox, ServiceGateway gateway, 
         var port = FreePort();
         var request = new SandboxRequest(release.Manifest.Start, release.Folder)
         {
-            Network = true,
+            Network = release.ServiceEgress is not null,
+            Egress = release.ServiceEgress,
+            OnEgressDenied = release.OnEgressDenied is { } serviceDenied ? denial => serviceDenied("service", denial) : null,
+            ListenPort = port,
             Environment = Environment(release, port),
             WritableBinds = [DataFolder(release)],
             Timeout = TimeSpan.FromDays(1),

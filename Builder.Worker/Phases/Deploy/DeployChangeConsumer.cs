@@ -3,7 +3,9 @@ using Builder.Core.Contracts;
 using Builder.Core.Domain;
 using Builder.Core.Events;
 using Builder.Worker.Deployment;
+using Builder.Core.Policy;
 using Builder.Worker.Pipeline;
+using Builder.Worker.Sandbox;
 using Microsoft.Extensions.Options;
 
 namespace Builder.Worker.Phases.Deploy;
@@ -13,7 +15,8 @@ namespace Builder.Worker.Phases.Deploy;
 /// version. Nothing is routed to it yet: HealthCheck switches the stable address once it is ready.
 /// Repositories without a builder.yaml skip it, saying why.
 /// </summary>
-public sealed class DeployChangeConsumer(PhaseServices services, DeployTargets targets, ServiceRegistry registry, IOptions<DeployOptions> options)
+public sealed class DeployChangeConsumer(
+    PhaseServices services, DeployTargets targets, ServiceRegistry registry, IOptions<DeployOptions> options, IOptions<SandboxOptions> sandboxOptions)
     : PhaseConsumer<DeployChange>(services)
 {
     protected override Phase Phase => Phase.Deploy;
@@ -47,7 +50,14 @@ public sealed class DeployChangeConsumer(PhaseServices services, DeployTargets t
         var releases = Path.GetFullPath(options.Value.ReleasesDirectory, Path.GetFullPath(Services.Options.DataDirectory));
         var (service, version) = await registry.RegisterAsync(run, manifest, target.StableAddress(manifest.Service), commit,
             number => Path.Combine(releases, manifest.Service, $"{number}-{commit[..Math.Min(8, commit.Length)]}"));
-        var release = new Release(version.Id, version.Number, manifest, workspace, version.ReleaseFolder, run.Feature.Id);
+        var release = new Release(version.Id, version.Number, manifest, workspace, version.ReleaseFolder, run.Feature.Id)
+        {
+            PublishEgress = sandboxOptions.Value.FilterEgress ? EgressPolicy.For(manifest.Runtime, AdministratorAllowed(run)) : null,
+            ServiceEgress = await ServiceEgressAsync(run, manifest),
+            OnEgressDenied = (step, denial) => _ = run.RecordAsync(EventTypes.EgressDenied,
+                new { step, service = manifest.Service, version = version.Number, host = denial.Host, port = denial.Port },
+                $"{step}:{version.Number}:{denial.Host}:{denial.Port}"),
+        };
 
         try
         {
@@ -113,5 +123,37 @@ public sealed class DeployChangeConsumer(PhaseServices services, DeployTargets t
         {
             throw new PhaseFailedException("manifest_invalid", ex.Message);
         }
+    }
+
+    /// <summary>Hosts an administrator allows: every repository's (Builder:Sandbox:AllowedHosts) and this repository's settings.egress.</summary>
+    IEnumerable<string> AdministratorAllowed(PhaseRun run) =>
+        sandboxOptions.Value.AllowedHosts.Concat(run.Repository.Settings.Egress ?? []);
+
+    /// <summary>
+    /// The hosts the service may call: those its manifest declares that an administrator also allows.
+    /// A service declaring none stays offline; one declaring hosts nobody allowed is told which.
+    /// </summary>
+    async Task<EgressPolicy?> ServiceEgressAsync(PhaseRun run, DeployManifest manifest)
+    {
+        if (manifest.Egress.Count == 0)
+            return null;
+        var allowedPatterns = AdministratorAllowed(run).Select(p => p.Trim().ToLowerInvariant()).ToHashSet();
+        var administrator = new EgressPolicy(allowedPatterns);
+        var allowed = manifest.Egress.Where(host => allowedPatterns.Contains(host) || (!host.StartsWith("*.", StringComparison.Ordinal) && Allows(administrator, host))).ToList();
+        var refused = manifest.Egress.Except(allowed).ToList();
+        await run.RecordAsync(EventTypes.ServiceEgress, new
+        {
+            service = manifest.Service, declared = manifest.Egress, allowed, refused,
+            reason = refused.Count == 0 ? null : "not allowed by an administrator (Builder:Sandbox:AllowedHosts or the repository's settings.egress)",
+        });
+        return allowed.Count == 0 ? null : new EgressPolicy(allowed);
+    }
+
+    static bool Allows(EgressPolicy policy, string hostPattern)
+    {
+        var colon = hostPattern.LastIndexOf(':');
+        return colon > 0 && int.TryParse(hostPattern[(colon + 1)..], out var port)
+            ? policy.Allows(hostPattern[..colon], port)
+            : policy.Allows(hostPattern, 443);
     }
 }

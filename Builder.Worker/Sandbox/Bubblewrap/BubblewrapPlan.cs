@@ -1,8 +1,11 @@
 namespace Builder.Worker.Sandbox.Bubblewrap;
 
 /// <summary>
-/// The bubblewrap options for one request: a read-only host, fresh /dev, /proc and /tmp, host
-/// folders hidden behind empty read-only tmpfs mounts, then the workspace and the binds on top.
+/// The bubblewrap options for one request: an empty root with the host's system folders bound
+/// read-only (programs, libraries, configuration, /opt toolchains), fresh /dev, /proc and /tmp,
+/// secrets inside those folders hidden behind empty read-only mounts, then the workspace and the
+/// binds on top, and the root made read-only last. Anything else on the host (/home, /root, /srv,
+/// /mnt, the folders Builder and other workspaces live in) is simply not there.
 /// The order matters: a mount point can only be created while its parent is still writable, and a
 /// bind must come after any tmpfs that would cover it.
 /// </summary>
@@ -13,6 +16,10 @@ public sealed record BubblewrapPlan
 
     /// <summary>Shown again under a hidden /run so name resolution keeps working when the network is allowed.</summary>
     static readonly string[] ResolverFolders = ["/run/systemd/resolve", "/run/resolvconf"];
+
+    /// <summary>The host folders a command sees (read-only) when they exist: nothing else of the host is mounted.</summary>
+    public static readonly IReadOnlyList<string> HostFolders =
+        ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt", "/sys", "/nix"];
 
     // Hiding one of these would break every command; a configuration naming one is a mistake.
     static readonly HashSet<string> SystemFolders =
@@ -75,12 +82,21 @@ public sealed record BubblewrapPlan
         binds = binds.GroupBy(b => b.Path).Select(g => g.MinBy(b => b.Kind)!).OrderBy(b => HostPaths.Depth(b.Path)).ToList();
 
         var implicitMasks = AlwaysHidden.Append(Path.GetDirectoryName(workspace) ?? "/").Select(p => (p, false));
-        var masks = Masks(implicitMasks.Concat(hidden.Select(p => (p, true))), binds, notices);
-        var home = masks.Contains("/home") ? "/home/sandbox" : "/tmp/home";
+        var hostFolders = HostFolders.Where(p => Directory.Exists(p)).ToList();
+        var visible = hostFolders.Select(HostPaths.Canonical).Concat(binds.Select(b => b.Path)).ToList();
+        var masks = Masks(implicitMasks.Concat(hidden.Select(p => (p, true))), binds, visible, notices);
+        const string home = "/home/sandbox";
 
         // /tmp lives in memory; with a disk limit it gets the same size, so it is no way around it.
-        List<string> privateTmp = request.MaxDiskBytes is { } disk ? ["--size", disk.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", "/tmp"] : ["--tmpfs", "/tmp"];
-        List<string> options = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", .. privateTmp];
+        List<string> size = request.MaxDiskBytes is { } disk ? ["--size", disk.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
+        var options = new List<string>();
+        foreach (var folder in hostFolders)
+        {
+            // Merged /usr: /bin, /lib... are links into /usr on the host and stay links here.
+            var link = new DirectoryInfo(folder).LinkTarget;
+            options.AddRange(link is null ? ["--ro-bind", folder, folder] : ["--symlink", link, folder]);
+        }
+        options.AddRange(["--dev", "/dev", "--proc", "/proc", .. size, "--tmpfs", "/tmp", .. size, "--tmpfs", "/var/tmp"]);
         var mountPoints = binds.Select(b => b.Path).Append(home).ToList();
         foreach (var mask in masks)
         {
@@ -97,7 +113,7 @@ public sealed record BubblewrapPlan
             options.AddRange(["--remount-ro", mask]);
         }
 
-        options.AddRange(HostPaths.IsWithin(home, "/tmp") ? ["--dir", home] : ["--tmpfs", home]);
+        options.AddRange(["--tmpfs", home]);
         foreach (var bind in binds)
         {
             var flag = bind.Kind switch
@@ -108,6 +124,9 @@ public sealed record BubblewrapPlan
             };
             options.AddRange([flag, bind.Path, bind.Path]);
         }
+
+        // The empty root the folders above were mounted on: nothing written there would survive anyway.
+        options.AddRange(["--remount-ro", "/"]);
 
         // As root, bubblewrap keeps every capability inside its user namespace unless told not to,
         // and with them the command could simply unmount the tmpfs that hides a folder.
@@ -134,8 +153,8 @@ public sealed record BubblewrapPlan
             throw new ArgumentException($"Binds must be folders: {path} is a file.");
     }
 
-    /// <summary>The paths to cover, outermost first: existing, not system folders, not already covered.</summary>
-    static List<string> Masks(IEnumerable<(string Path, bool Configured)> requested, List<Bind> binds, List<string> notices)
+    /// <summary>The paths to cover, outermost first: existing, visible, not system folders, not already covered.</summary>
+    static List<string> Masks(IEnumerable<(string Path, bool Configured)> requested, List<Bind> binds, List<string> visible, List<string> notices)
     {
         var masks = new List<string>();
         var candidates = requested
@@ -154,6 +173,8 @@ public sealed record BubblewrapPlan
 
             if (!Directory.Exists(path) && !File.Exists(path))
                 continue;
+            if (!visible.Any(folder => HostPaths.IsWithin(path, folder)))
+                continue; // not mounted at all
             if (HostPaths.IsWithin(path, "/tmp") || masks.Any(mask => HostPaths.IsWithin(path, mask)))
                 continue; // already covered by the fresh /tmp or by a mask further out
             if (binds.Any(bind => HostPaths.IsWithin(path, bind.Path)))

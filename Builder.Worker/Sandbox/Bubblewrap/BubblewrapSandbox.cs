@@ -1,6 +1,7 @@
 using System.Globalization;
 using Builder.Worker.Sandbox.Cgroups;
 using Builder.Worker.Sandbox.Egress;
+using Builder.Worker.Sandbox.Ingress;
 using Microsoft.Extensions.Options;
 
 namespace Builder.Worker.Sandbox.Bubblewrap;
@@ -71,6 +72,7 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
         await using var egress = EgressGate.Open(request, settings.SearchPath, logger, out var egressNotice);
         if (egress is not null)
             request = egress.Apply(request);
+        await using var ingress = IngressGate.Open(request, settings.SearchPath, logger, out var ingressNotice, out request);
         var plan = BubblewrapPlan.For(request, settings.HiddenPaths, settings.ReadOnlyPaths, settings.SearchPath);
         var user = _user;
         if (user is not null && plan.Sources.FirstOrDefault(source => !SandboxUser.CanTraverseTo(source)) is { } unreachable)
@@ -84,7 +86,7 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
             : _unified is { } unified
                 ? UnifiedRunCgroup.Create(unified, request.MemoryBytes, request.MaxProcesses, request.CpuCores, logger)
                 : RunCgroups.Create(settings.CgroupParent, request.MemoryBytes, request.MaxProcesses, logger, _spares, request.CpuCores);
-        var notices = plan.Notices.Concat(cgroups.Notices).Concat(egressNotice is null ? [] : [egressNotice]).ToList();
+        var notices = plan.Notices.Concat(cgroups.Notices).Concat(new[] { egressNotice, ingressNotice }.OfType<string>()).ToList();
 
         string? stoppedBy = null;
         using var watching = new CancellationTokenSource();

@@ -42,7 +42,7 @@ public sealed class EgressGate : IAsyncDisposable
         Directory.CreateDirectory(folder);
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(folder, (UnixFileMode)0b111_101_101);
-        var proxy = EgressProxy.Start(Path.Combine(folder, "proxy.sock"), policy, logger);
+        var proxy = EgressProxy.Start(Path.Combine(folder, "proxy.sock"), policy, logger, request.OnEgressDenied);
         return new EgressGate(folder, proxy);
     }
 
@@ -66,6 +66,7 @@ public sealed class EgressGate : IAsyncDisposable
         {
             Network = false,
             Egress = null,
+            OnEgressDenied = null,
             Command = start + request.Command,
             Environment = environment,
             ReadOnlyBinds = [.. request.ReadOnlyBinds, _folder],

@@ -30,8 +30,11 @@ public sealed class EgressProxy : IAsyncDisposable
     /// <summary>Every host and port refused so far, each once.</summary>
     public IReadOnlyList<EgressDenial> Denied => _denied.Keys.OrderBy(d => d.Host).ThenBy(d => d.Port).ToList();
 
-    EgressProxy(string socketPath, EgressPolicy policy, ILogger logger)
+    readonly Action<EgressDenial>? _onDenied;
+
+    EgressProxy(string socketPath, EgressPolicy policy, ILogger logger, Action<EgressDenial>? onDenied)
     {
+        _onDenied = onDenied;
         SocketPath = socketPath;
         _policy = policy;
         _logger = logger;
@@ -42,10 +45,10 @@ public sealed class EgressProxy : IAsyncDisposable
     }
 
     /// <summary>Listens on <paramref name="socketPath"/>, readable and writable by anyone who can reach the folder it is in.</summary>
-    public static EgressProxy Start(string socketPath, EgressPolicy policy, ILogger logger)
+    public static EgressProxy Start(string socketPath, EgressPolicy policy, ILogger logger, Action<EgressDenial>? onDenied = null)
     {
         File.Delete(socketPath);
-        var proxy = new EgressProxy(socketPath, policy, logger);
+        var proxy = new EgressProxy(socketPath, policy, logger, onDenied);
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(socketPath, (UnixFileMode)0b110_110_110);
         return proxy;
@@ -93,7 +96,10 @@ public sealed class EgressProxy : IAsyncDisposable
             {
                 var denial = new EgressDenial(request.Host, request.Port);
                 if (_denied.TryAdd(denial, 0))
+                {
                     _logger.LogInformation("Egress refused: {Host}:{Port}", request.Host, request.Port);
+                    _onDenied?.Invoke(denial);
+                }
 
                 await RespondAsync(client, "403 Forbidden",
                     $"Builder's egress policy does not allow {request.Host}:{request.Port}; a repository admin can add it to settings.egress.");
