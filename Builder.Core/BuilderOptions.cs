@@ -95,6 +95,9 @@ public sealed class WorkerOptions
     [Range(0.01, 1024)]
     public double? CpuCores { get; set; }
 
+    /// <summary>Who shares package caches: every repository of a tenant (the default), or each repository alone.</summary>
+    public CacheScope CacheScope { get; set; } = CacheScope.Tenant;
+
     /// <summary>A tenant's package caches are removed when no run has used them for this long; zero keeps them forever.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
     public TimeSpan CacheRetention { get; set; } = TimeSpan.FromDays(14);
@@ -142,3 +145,10 @@ public sealed class BootstrapOptions
 /// <summary>Validates the whole tree of <see cref="BuilderOptions"/> (generated at compile time).</summary>
 [OptionsValidator]
 public sealed partial class BuilderOptionsValidator : IValidateOptions<BuilderOptions>;
+
+/// <summary>Which runs share a package cache. Never wider than a tenant.</summary>
+public enum CacheScope
+{
+    Tenant,
+    Repository,
+}

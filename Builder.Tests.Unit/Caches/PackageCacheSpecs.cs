@@ -36,6 +36,26 @@ public sealed class PackageCacheSpecs : IDisposable
     }
 
     [Fact]
+    public void Repository_scope_gives_each_repository_its_own_caches_inside_the_same_pruning()
+    {
+        var tenant = Guid.NewGuid();
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+
+        var shared = PackageCaches.For(_data, tenant, first, Builder.Core.CacheScope.Tenant);
+        var own = PackageCaches.For(_data, tenant, first, Builder.Core.CacheScope.Repository);
+        var other = PackageCaches.For(_data, tenant, second, Builder.Core.CacheScope.Repository);
+
+        shared.ShouldBe(PackageCaches.For(_data, tenant));
+        PackageCaches.For(_data, tenant, second, Builder.Core.CacheScope.Tenant).ShouldBe(shared);
+        own.ShouldNotBe(other);
+        own.ShouldNotBe(shared);
+        Path.GetDirectoryName(own).ShouldBe(PackageCaches.Root(_data));
+        PackageCaches.Touch(own);
+        File.SetLastWriteTimeUtc(Path.Combine(own, ".last-used"), DateTime.UtcNow.AddDays(-30));
+        PackageCaches.Prune(_data, TimeSpan.FromDays(14), DateTime.UtcNow, NullLogger.Instance).ShouldBe([own]);
+    }
+
+    [Fact]
     public void A_run_stamps_its_tenants_caches_as_used_now()
     {
         var folder = Tenant(Guid.NewGuid(), DateTime.UtcNow.AddDays(-30));

@@ -16,6 +16,14 @@ public static class PackageCaches
 
     public static string For(string dataDirectory, Guid tenantId) => Path.Combine(Root(dataDirectory), tenantId.ToString("N"));
 
+    /// <summary>
+    /// The caches a run uses: its tenant's, or with <see cref="CacheScope.Repository"/> its repository's
+    /// own (a sibling folder, so the same stamp and pruning apply), for tenants whose repositories do not trust each other.
+    /// </summary>
+    public static string For(string dataDirectory, Guid tenantId, Guid repositoryId, CacheScope scope) => scope == CacheScope.Repository
+        ? Path.Combine(Root(dataDirectory), $"{tenantId:N}-{repositoryId:N}")
+        : For(dataDirectory, tenantId);
+
     /// <summary>Records that a run used the tenant's caches now.</summary>
     public static void Touch(string tenantCaches)
     {

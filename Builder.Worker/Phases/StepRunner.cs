@@ -26,7 +26,8 @@ public sealed class StepRunner(ISandbox sandbox, PhaseServices services, IOption
     /// Package caches are per tenant: a restore runs the repository's install hooks with the cache
     /// writable, so what one tenant's restore writes there must never be read by another tenant's build.
     /// </summary>
-    string CacheRoot(PhaseRun run) => Caches.PackageCaches.For(services.Options.DataDirectory, run.Feature.TenantId);
+    string CacheRoot(PhaseRun run) =>
+        Caches.PackageCaches.For(services.Options.DataDirectory, run.Feature.TenantId, run.Repository.Id, services.Options.Worker.CacheScope);
 
     /// <summary>One log artifact (e.g. build.log) gathering the steps of a phase.</summary>
     public sealed class Log(PhaseRun run, string name)
