@@ -20,8 +20,9 @@ public static class Extensions
     public const string AlivenessEndpointPath = "/alive";
 
     /// <summary>Sources of the libraries Builder uses that publish their own activities and meters.</summary>
-    static readonly string[] ActivitySources = ["MassTransit", "Npgsql", "Microsoft.EntityFrameworkCore", "Builder"];
-    static readonly string[] Meters = ["MassTransit", "Npgsql", "Microsoft.EntityFrameworkCore", "Builder"];
+    // Semantic Kernel names its sources per component (Microsoft.SemanticKernel.Connectors.OpenAI...), hence the wildcard.
+    static readonly string[] ActivitySources = ["MassTransit", "Npgsql", "Builder", "Microsoft.SemanticKernel*"];
+    static readonly string[] Meters = ["MassTransit", "Npgsql", "Microsoft.EntityFrameworkCore", "Builder", "Microsoft.SemanticKernel*"];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -57,7 +58,8 @@ public static class Extensions
                     // Health probes are noise in traces.
                     o.Filter = context => !context.Request.Path.StartsWithSegments(HealthEndpointPath)
                                           && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation());
+                .AddHttpClientInstrumentation()
+                .AddEntityFrameworkCoreInstrumentation());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             builder.Services.AddOpenTelemetry().UseOtlpExporter();

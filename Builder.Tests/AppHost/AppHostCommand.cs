@@ -5,14 +5,16 @@ static class AppHostCommand
 {
     /// <param name="dashboardPorts">The dashboard, its two OTLP endpoints and the resource service: free ports, so runs on one machine do not collide.</param>
     public static CapturedProcess Start(string repositoryRoot, int apiPort, int webPort, string dataDirectory,
-        int[] dashboardPorts, StartedProcesses? marker = null) =>
+        int[] dashboardPorts, StartedProcesses? marker = null, bool anonymousDashboard = false) =>
         CapturedProcess.Start("dotnet",
             [.. RunArguments(), "--project", "Builder.AppHost", "--",
              "--api-port", $"{apiPort}", "--web-port", $"{webPort}", "--data-dir", dataDirectory,
              "--ASPNETCORE_URLS", $"http://localhost:{dashboardPorts[0]}",
              "--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", $"http://localhost:{dashboardPorts[1]}",
              "--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", $"http://localhost:{dashboardPorts[2]}",
-             "--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL", $"http://localhost:{dashboardPorts[3]}"],
+             "--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL", $"http://localhost:{dashboardPorts[3]}",
+             // The documented local-only switch: no login page, and the telemetry API open to the test.
+             .. (anonymousDashboard ? new[] { "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS", "true" } : [])],
             repositoryRoot,
             marker is null ? null : new Dictionary<string, string> { [StartedProcesses.Variable] = marker.Marker });
 

@@ -42,8 +42,51 @@ public sealed class AspireAppHostTests(ITestOutputHelper log)
         {
             run.Unwell().ShouldBeEmpty(run.DescribeResources());
             await CompletesADraftedFeatureAsync(run);
+            await SurvivesItsWorkerBeingStoppedAsync(run);
             (await run.StopAsync()).ShouldBeEmpty("processes the AppHost started outlived it");
         }
+    }
+
+    /// <summary>
+    /// The worker running a build is killed while the build sleeps: its unacknowledged message goes
+    /// back to the broker, the other worker takes it, and the run completes.
+    /// </summary>
+    async Task SurvivesItsWorkerBeingStoppedAsync(AppHostRun run)
+    {
+        var api = BuilderApi.WithKey(run.CreateHttpClient("api"), run.AdminKey);
+        using var repository = TestRepository.CreateMakeProject(build: "@sleep 20; echo build ok");
+        var repositoryId = await api.RegisterRepositoryAsync(repository.RemotePath);
+        var id = await api.SubmitAsync(repositoryId, "Answer with 42 despite a stopped worker", [BuilderApi.File("value.txt", "42\n", "replace")]);
+
+        var producer = await Eventually.Until<string?>(async () => (await api.EventsAsync(id))
+                .FirstOrDefault(e => (string)e!["type"]! == "phase.started" && (string)e["phase"]! == "build")?["producer"]?.GetValue<string>(),
+            p => p is not null, "the build started", FeatureTimeout);
+        var worker = ResourceOf(producer!);
+        log.WriteLine($"build running in {worker} ({producer}); killing it");
+        // Killed, as a crashed machine would lose it: nothing of the worker gets to hand the build back.
+        System.Diagnostics.Process.GetProcessById(ProcessOf(producer!)).Kill();
+        using (var stopping = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
+            await run.App.ResourceNotifications.WaitForResourceAsync(worker, s => s.Snapshot.State?.Text != "Running" || s.Snapshot.HealthStatus != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, stopping.Token);
+        log.WriteLine($"after the kill: {run.DescribeResources()}");
+
+        var feature = await api.WaitForEndAsync(id, FeatureTimeout);
+        feature["status"]!.GetValue<string>().ShouldBe("Completed", feature.ToJsonString());
+        var events = await api.EventsAsync(id);
+        var builders = events.Where(e => (string)e!["type"]! == "phase.started" && (string)e["phase"]! == "build")
+            .Select(e => (string)e!["producer"]!).ToList();
+        events.Where(e => (string)e!["type"]! is "phase.completed" && (string)e["phase"]! == "build")
+            .Select(e => (string)e!["producer"]!).Single().ShouldNotBe(producer, "the stopped worker cannot have finished the build");
+        builders.ShouldContain(producer!);
+        repository.Show(feature["branch"]!.GetValue<string>(), "value.txt").ShouldBe("42\n");
+    }
+
+    static int ProcessOf(string producer) => int.Parse(producer[(producer.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The AppHost resource a worker process is: each project is told its resource name as its OpenTelemetry service name.</summary>
+    static string ResourceOf(string producer)
+    {
+        var environment = File.ReadAllText($"/proc/{ProcessOf(producer)}/environ").Split('\0');
+        return environment.Single(v => v.StartsWith("OTEL_SERVICE_NAME=", StringComparison.Ordinal))["OTEL_SERVICE_NAME=".Length..];
     }
 
     async Task CompletesADraftedFeatureAsync(AppHostRun run)

@@ -45,7 +45,7 @@ public sealed class ReadmeWalkthroughTests(ITestOutputHelper log)
         await File.WriteAllTextAsync(scriptFile, script);
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
-        var host = AppHostCommand.Start(root, apiPort, free[1], data, free[2..]);
+        var host = AppHostCommand.Start(root, apiPort, free[1], data, free[2..], anonymousDashboard: true);
         CapturedProcess? shell = null;
         try
         {
@@ -64,6 +64,8 @@ public sealed class ReadmeWalkthroughTests(ITestOutputHelper log)
             var shortId = Guid.Parse(feature["id"]!.GetValue<string>()).ToString("N")[..8];
             branch.ShouldStartWith($"builder/{shortId}-");
             (await BranchesAsync(TheOnlyRemote(tmp))).ShouldContain(branch);
+
+            await TheRunIsOneTraceInTheDashboardAsync(new AspireDashboard(free[2]));
         }
         finally
         {
@@ -80,6 +82,31 @@ public sealed class ReadmeWalkthroughTests(ITestOutputHelper log)
             folder.Delete(recursive: true);
         }
     }
+
+    /// <summary>
+    /// The dashboard shows both projects Running, and the run as one trace from the request that
+    /// submitted it through the bus, the phases and the database (the projects export over OTLP).
+    /// </summary>
+    async Task TheRunIsOneTraceInTheDashboardAsync(AspireDashboard dashboard)
+    {
+        var screenshot = Path.Combine(RepositoryRoot.Find(), "artifacts", "screenshots", "aspire-dashboard-resources.png");
+        var page = await dashboard.ResourcesPageAsync(["api", "web"], screenshot);
+        page.ShouldContain("Running");
+        log.WriteLine($"dashboard resources page: {screenshot}");
+
+        // Exported in batches: the last phases may take a few seconds to arrive.
+        var trace = await Eventually.Until<List<AspireDashboard.Span>?>(async () => RunTrace(await dashboard.SpansAsync()), t => t is not null,
+            "a trace with the submit request, MassTransit, every phase up to Deliver and EF Core spans", TimeSpan.FromSeconds(60));
+        log.WriteLine($"the run's trace has {trace!.Count} spans: {string.Join(", ", trace.Select(s => $"{s.Scope}/{s.Name}").Distinct().Take(30))}");
+        trace.Select(s => s.Service).Distinct().ShouldBe(["api"], "the embedded Api hosts the worker");
+    }
+
+    static List<AspireDashboard.Span>? RunTrace(IReadOnlyList<AspireDashboard.Span> spans) =>
+        spans.GroupBy(s => s.TraceId).Select(g => g.ToList()).FirstOrDefault(trace =>
+            trace.Any(s => s.Name == "POST /api/features/")
+            && trace.Any(s => s.Scope == "MassTransit")
+            && new[] { "plan", "generate", "build", "verify", "deliver" }.All(phase => trace.Any(s => s.Name == $"phase {phase}"))
+            && trace.Any(s => s.Scope.Contains("EntityFrameworkCore", StringComparison.Ordinal)));
 
     static async Task<JsonNode> TheOnlyFeatureAsync(HttpClient http)
     {

@@ -15,7 +15,7 @@ public sealed class RunningPlatform : IAsyncLifetime
     public const string AdminKey = "bld-browser-admin-key-0123456789";
 
     /// <summary>What headless Chromium needs on these machines (no sandbox as root, no GPU, no network of its own).</summary>
-    static readonly string[] ChromiumArgs =
+    public static readonly string[] ChromiumArgs =
         ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
     readonly DirectoryInfo data = Directory.CreateTempSubdirectory("builder-browser-");

@@ -11,6 +11,10 @@ namespace Builder.Worker.Agent;
 /// </summary>
 public sealed class AgentKernelFactory(IServiceProvider services, ILoggerFactory loggerFactory)
 {
+    // Semantic Kernel writes model-call spans (model, tokens; never prompts, the sensitive variant stays off)
+    // only when asked, so a run's trace shows where its time in the model went.
+    static AgentKernelFactory() => AppContext.SetSwitch("Microsoft.SemanticKernel.Experimental.GenAI.EnableOTelDiagnostics", true);
+
     public Kernel Create(ModelConnection connection, AgentWorkspace workspace)
     {
         var builder = Kernel.CreateBuilder();
