@@ -16,6 +16,7 @@ var apiReference = $"http://127.0.0.1:{settings.ApiPort}/scalar";
 var api = builder.AddBuilderProject<Projects.Builder_Api>("api", settings.ApiPort, "/health", apiData)
     .WithEnvironment(AdminKey.Variable, adminKey.Value)
     .WithUrl(apiReference, "API reference (Scalar)")
+    .WithBuilderCommands(adminKey)
     .AnnounceWhenReady(sinceStart, adminKey.Usage);
 
 // The Web's /health includes the Api it calls; liveness is what says the Web itself is up.

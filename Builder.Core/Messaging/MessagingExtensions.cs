@@ -16,6 +16,15 @@ public static class MessagingExtensions
     public static IHostApplicationBuilder AddBuilderMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configure = null)
     {
         var rabbit = builder.Configuration.GetConnectionString(ConnectionName);
+        // A stopping process hands unfinished work back rather than finishing a long build first (a
+        // supervisor kills it soon after SIGTERM anyway): after ConsumerStopTimeout the consumers' tokens
+        // are cancelled, the sandboxed command is killed, and the unacknowledged message goes back to the
+        // broker for another worker, or for this one when it starts again.
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure(options =>
+        {
+            options.ConsumerStopTimeout = TimeSpan.FromSeconds(3);
+            options.StopTimeout = TimeSpan.FromSeconds(10);
+        });
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();

@@ -20,6 +20,14 @@ public sealed class AspireAppHostTests(ITestOutputHelper log)
         using var web = run.CreateHttpClient("web");
         (await web.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK);
         await CompletesADraftedFeatureAsync(run);
+
+        // The dashboard's buttons on the Api ask Builder with the admin key and show its answer.
+        var status = await run.App.ResourceCommands.ExecuteCommandAsync("api", "builder-status");
+        status.Success.ShouldBeTrue(status.Message);
+        status.Data!.Value.ShouldContain("components");
+        var recent = await run.App.ResourceCommands.ExecuteCommandAsync("api", "builder-recent-runs");
+        recent.Success.ShouldBeTrue(recent.Message);
+        recent.Data!.Value.ShouldContain("Answer with 42");
     }
 
     [Fact]
@@ -63,10 +71,13 @@ public sealed class AspireAppHostTests(ITestOutputHelper log)
             p => p is not null, "the build started", FeatureTimeout);
         var worker = ResourceOf(producer!);
         log.WriteLine($"build running in {worker} ({producer}); killing it");
-        // Killed, as a crashed machine would lose it: nothing of the worker gets to hand the build back.
+        // Killed, as a crashed machine would lose it: nothing of the worker hands the build back.
+        // (The dashboard's Stop command ends in "Failed to stop resource" from DCP on these machines,
+        // with the resource left Unknown; a worker given SIGTERM itself exits at once: WorkerCrashTests.)
         System.Diagnostics.Process.GetProcessById(ProcessOf(producer!)).Kill();
         using (var stopping = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
-            await run.App.ResourceNotifications.WaitForResourceAsync(worker, s => s.Snapshot.State?.Text != "Running" || s.Snapshot.HealthStatus != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, stopping.Token);
+            await run.App.ResourceNotifications.WaitForResourceAsync(worker,
+                s => s.Snapshot.State?.Text != "Running" || s.Snapshot.HealthStatus != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, stopping.Token);
         log.WriteLine($"after the kill: {run.DescribeResources()}");
 
         var feature = await api.WaitForEndAsync(id, FeatureTimeout);

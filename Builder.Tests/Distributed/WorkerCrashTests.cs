@@ -45,4 +45,30 @@ public sealed class WorkerCrashTests
             repository.RefUpdates((string)feature["branch"]!).ShouldBe(1);
         }
     }
+
+    [Fact]
+    public async Task A_worker_stopped_with_SIGTERM_during_Build_exits_promptly_and_another_worker_finishes_the_run()
+    {
+        await using var cluster = await DistributedBuilder.StartAsync(workers: 2);
+        var api = cluster.Admin();
+        using var repository = TestRepository.CreateMakeProject(build: "@sleep 30; echo build ok");
+        var repositoryId = await api.RegisterRepositoryAsync(repository.RemotePath);
+        var id = await api.SubmitAsync(repositoryId, "Survives a stopped worker", [BuilderApi.File("value.txt", "42\n", "replace")]);
+
+        var producer = await Eventually.Until<string?>(async () => (await api.EventsAsync(id))
+                .FirstOrDefault(e => (string)e!["type"]! == "phase.started" && (string)e["phase"]! == "build")?["producer"]?.GetValue<string>(),
+            p => p is not null, "the build started", TimeSpan.FromMinutes(2));
+        var building = cluster.Workers.Single(w => producer!.EndsWith($":{w.Pid}", StringComparison.Ordinal));
+
+        // A supervisor (the AppHost's Stop, systemd, Kubernetes) waits a while, then kills: the worker must go within that.
+        (await building.TerminateAsync(TimeSpan.FromSeconds(15))).ShouldBeTrue($"the worker did not exit within 15 s of SIGTERM\n{building.RecentLog}");
+
+        var feature = await api.WaitForEndAsync(id, TimeSpan.FromMinutes(3));
+        feature["status"]!.GetValue<string>().ShouldBe("Completed", $"{feature.ToJsonString()}\n{cluster.Logs}");
+        var events = await api.EventsAsync(id);
+        events.Single(e => (string)e!["type"]! == "phase.completed" && (string)e["phase"]! == "build")!["producer"]!.GetValue<string>()
+            .ShouldNotBe(producer);
+        events.Count(e => (string)e!["type"]! == "build.completed").ShouldBe(1);
+        repository.RefUpdates((string)feature["branch"]!).ShouldBe(1);
+    }
 }

@@ -98,6 +98,28 @@ public sealed class BuilderProcess : IAsyncDisposable
         _process.WaitForExit();
     }
 
+    const int SIGTERM = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    static extern int kill(int pid, int sig);
+
+    /// <summary>SIGTERM, as a supervisor stops a service: true when the process exits within <paramref name="timeout"/>.</summary>
+    public async Task<bool> TerminateAsync(TimeSpan timeout)
+    {
+        if (kill(_process.Id, SIGTERM) != 0)
+            throw new InvalidOperationException($"SIGTERM to {Name} (pid {_process.Id}) failed");
+        using var patience = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(patience.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

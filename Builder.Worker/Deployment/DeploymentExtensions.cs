@@ -18,6 +18,9 @@ public static class DeploymentExtensions
         builder.Services.AddSingleton<LocalDeployTarget>();
         builder.Services.AddSingleton<IDeployTarget>(services => services.GetRequiredService<LocalDeployTarget>());
         builder.Services.AddHostedService(services => services.GetRequiredService<LocalDeployTarget>());
+        // After the gateway and the target: it starts the previous worker's live services again.
+        builder.Services.AddSingleton<ServiceRecovery>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ServiceRecovery>());
         builder.Services.AddSingleton<DeployTargets>();
         builder.Services.AddSingleton<ServiceRegistry>();
         builder.Services.AddSingleton<HealthProbe>();

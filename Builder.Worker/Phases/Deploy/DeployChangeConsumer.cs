@@ -137,23 +137,12 @@ public sealed class DeployChangeConsumer(
     {
         if (manifest.Egress.Count == 0)
             return null;
-        var allowedPatterns = AdministratorAllowed(run).Select(p => p.Trim().ToLowerInvariant()).ToHashSet();
-        var administrator = new EgressPolicy(allowedPatterns);
-        var allowed = manifest.Egress.Where(host => allowedPatterns.Contains(host) || (!host.StartsWith("*.", StringComparison.Ordinal) && Allows(administrator, host))).ToList();
-        var refused = manifest.Egress.Except(allowed).ToList();
+        var (allowed, refused) = ServiceEgress.Split(manifest.Egress, AdministratorAllowed(run));
         await run.RecordAsync(EventTypes.ServiceEgress, new
         {
             service = manifest.Service, declared = manifest.Egress, allowed, refused,
             reason = refused.Count == 0 ? null : "not allowed by an administrator (Builder:Sandbox:AllowedHosts or the repository's settings.egress)",
         });
         return allowed.Count == 0 ? null : new EgressPolicy(allowed);
-    }
-
-    static bool Allows(EgressPolicy policy, string hostPattern)
-    {
-        var colon = hostPattern.LastIndexOf(':');
-        return colon > 0 && int.TryParse(hostPattern[(colon + 1)..], out var port)
-            ? policy.Allows(hostPattern[..colon], port)
-            : policy.Allows(hostPattern, 443);
     }
 }
