@@ -40,6 +40,7 @@ public static class EventTypes
     public const string VersionRestarted = "deploy.version_restarted";
     public const string ServiceEgress = "deploy.service_egress";
     public const string ReadinessChecked = "healthcheck.readiness";
+    public const string ContractChecked = "healthcheck.contract";
     public const string TrafficSwitched = "deploy.traffic_switched";
     public const string MonitoringCompleted = "healthcheck.window_completed";
     public const string ProbeFailed = "healthcheck.probe_failed";

@@ -37,7 +37,8 @@ public sealed class DeployManifestSpecs
         manifest.Publish.ShouldBe("npm ci --omit=dev");
         manifest.Start.ShouldBe("node server.js");
         manifest.Port.ShouldBeNull();
-        manifest.Health.ShouldBe(new HealthSettings { Path = "/healthz", ExpectedStatus = 204, ReadinessTimeout = TimeSpan.FromSeconds(10) });
+        (manifest.Health.Path, manifest.Health.ExpectedStatus, manifest.Health.ReadinessTimeout).ShouldBe(("/healthz", 204, TimeSpan.FromSeconds(10)));
+        manifest.Health.Contract.ShouldBeEmpty();
         manifest.Environment.ShouldBe(new Dictionary<string, string> { ["GREETING"] = "hi" });
         manifest.Resources.ShouldBe(new ResourceSettings { MemoryBytes = 256L * 1024 * 1024, MaxProcesses = 32 });
         manifest.Target.ShouldBe("local");
@@ -46,6 +47,14 @@ public sealed class DeployManifestSpecs
             SuccessRate = 95, MaxP99 = TimeSpan.FromMilliseconds(250), Interval = TimeSpan.FromMilliseconds(100), Window = TimeSpan.FromSeconds(2),
             KeepPrevious = TimeSpan.FromMinutes(1), MaxDegradation = 25,
         });
+    }
+
+    [Fact]
+    public void A_declared_contract_lists_the_endpoints_to_check()
+    {
+        DeployManifestParser.Parse("service: api\nruntime: node\nstart: x\nhealth:\n  contract: [health, message]\n")
+            .Health.Contract.ShouldBe(["health", "message"]);
+        DeployManifestParser.Parse("service: api\nruntime: node\nstart: x\n").Health.Contract.ShouldBeEmpty();
     }
 
     [Fact]
@@ -95,6 +104,7 @@ public sealed class DeployManifestSpecs
     [InlineData("service: api\nruntime: node\nstart: x\npolicy:\n  successRate: 120\n", "line 5: successRate '120' must be a number from 0 to 100")]
     [InlineData("service: api\nruntime: node\nstart: x\negress:\n  - api.example.com\n  - https://evil.example/x\n", "line 6: egress: 'https://evil.example/x' is a URL or a path")]
     [InlineData("service: api\nruntime: node\nstart: x\negress: api.example.com\n", "line 4: egress must be a list of host names")]
+    [InlineData("service: api\nruntime: node\nstart: x\nhealth:\n  contract: [health, metrics]\n", "line 5: contract: 'metrics' is not one of health, capabilities, state, dependencies, message")]
     [InlineData("service: api\nruntime: node\nstart: x\npolicy:\n  interval: 10s\n  window: 5s\n", "policy.interval (10 s) is longer than policy.window (5 s)")]
     [InlineData("service: api\nruntime: node\nstart: x\nreplicas: 3\n", "line 4: unknown setting 'replicas'")]
     [InlineData("service: api\n  runtime: node\n", "line 2:")]

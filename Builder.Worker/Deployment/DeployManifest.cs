@@ -31,6 +31,11 @@ public sealed record HealthSettings
     public string Path { get; init; } = "/health";
     public int ExpectedStatus { get; init; } = 200;
     public TimeSpan ReadinessTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The service endpoints of Builder's own contract the service declares; HealthCheck checks each before traffic moves.</summary>
+    public IReadOnlyList<string> Contract { get; init; } = [];
+
+    public static readonly IReadOnlyList<string> ContractEndpoints = ["health", "capabilities", "state", "dependencies", "message"];
 }
 
 public sealed record ResourceSettings

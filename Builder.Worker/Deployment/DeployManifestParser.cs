@@ -16,7 +16,7 @@ public static partial class DeployManifestParser
     public static readonly IReadOnlyList<string> SupportedTargets = ["local"];
 
     static readonly string[] TopLevelKeys = ["service", "runtime", "publish", "start", "port", "health", "environment", "resources", "target", "policy", "egress"];
-    static readonly string[] HealthKeys = ["path", "status", "readinessTimeout"];
+    static readonly string[] HealthKeys = ["path", "status", "readinessTimeout", "contract"];
     static readonly string[] ResourceKeys = ["memory", "processes"];
     static readonly string[] PolicyKeys = ["successRate", "p99", "interval", "window", "keepPrevious", "maxDegradation"];
 
@@ -88,6 +88,7 @@ public static partial class DeployManifestParser
                 Path = path,
                 ExpectedStatus = reader.Integer(healthNode, "status", 100, 599) ?? health.ExpectedStatus,
                 ReadinessTimeout = reader.Duration(healthNode, "readinessTimeout", TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(30)) ?? health.ReadinessTimeout,
+                Contract = reader.NameList(healthNode, "contract", HealthSettings.ContractEndpoints),
             };
         }
 
@@ -218,6 +219,31 @@ public static partial class DeployManifestParser
                     Error(other, $"{key} must be a single value");
                     return null;
             }
+        }
+
+        /// <summary>A sequence of names, each one of <paramref name="known"/>.</summary>
+        public List<string> NameList(YamlMappingNode parent, string key, IReadOnlyList<string> known)
+        {
+            var names = new List<string>();
+            switch (Child(parent, key))
+            {
+                case null or YamlScalarNode { Value: null or "" }:
+                    break;
+                case YamlSequenceNode sequence:
+                    foreach (var item in sequence.Children)
+                    {
+                        if (item is YamlScalarNode { Value: { Length: > 0 } value } && known.Contains(value.Trim()))
+                            names.Add(value.Trim());
+                        else
+                            Error(item, $"{key}: '{(item as YamlScalarNode)?.Value}' is not one of {string.Join(", ", known)}");
+                    }
+                    break;
+                case var other:
+                    Error(other, $"{key} must be a list, e.g. [{string.Join(", ", known)}]");
+                    break;
+            }
+
+            return names.Distinct().ToList();
         }
 
         /// <summary>A sequence of egress host patterns ("host", "host:port", "*.domain"), each checked.</summary>

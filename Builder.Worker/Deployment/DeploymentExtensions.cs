@@ -24,6 +24,7 @@ public static class DeploymentExtensions
         builder.Services.AddSingleton<DeployTargets>();
         builder.Services.AddSingleton<ServiceRegistry>();
         builder.Services.AddSingleton<HealthProbe>();
+        builder.Services.AddSingleton<ServiceContract>();
         builder.Services.AddSingleton<MonitoringWindow>();
         return builder;
     }

@@ -16,7 +16,8 @@ namespace Builder.Worker.Phases.HealthCheck;
 /// Nothing deployed, nothing to probe.
 /// </summary>
 public sealed class CheckHealthConsumer(
-    PhaseServices services, DeployTargets targets, ServiceRegistry registry, HealthProbe probe, MonitoringWindow window, IOptions<DeployOptions> options)
+    PhaseServices services, DeployTargets targets, ServiceRegistry registry, HealthProbe probe, MonitoringWindow window, ServiceContract contract,
+    IOptions<DeployOptions> options)
     : PhaseConsumer<CheckHealth>(services)
 {
     protected override Phase Phase => Phase.HealthCheck;
@@ -42,6 +43,13 @@ public sealed class CheckHealthConsumer(
         {
             if (await ReadyAsync(run, manifest, version, url) is { } notReady)
                 return await rollback.RunAsync($"readiness failed: {notReady}", null);
+            if (manifest.Health.Contract.Count > 0)
+            {
+                var problems = await contract.CheckAsync(url, manifest.Health.Contract, run.CancellationToken);
+                await run.RecordAsync(EventTypes.ContractChecked, new { version = version.Number, endpoints = manifest.Health.Contract, kept = problems.Count == 0, problems });
+                if (problems.Count > 0)
+                    return await rollback.RunAsync($"the service contract failed: {string.Join("; ", problems)}", null);
+            }
 
             var previous = service.LiveVersionId;
             // The version being replaced stays warm through the window: probed beside the new one, it is the yardstick.
