@@ -54,6 +54,9 @@ SYSTEM_PACKAGES=(
   "python3|python3"
   "python3-pytest|/usr/bin/pytest-3"
   "golang-go|/usr/bin/go"
+  "podman|/usr/bin/podman"
+  "runc|/usr/bin/runc"
+  "busybox-static|/bin/busybox"
 )
 
 is_installed() {
@@ -162,6 +165,7 @@ RABBIT_ENV=()
 EPMD_PID=""
 EPMD_PORT=""
 CHILD_PID=""
+PODMAN_PID=""
 
 # Distinct free loopback ports, all held until every one is chosen. They are drawn below the
 # kernel's ephemeral range, so an outgoing connection cannot take one before its server binds it.
@@ -394,6 +398,48 @@ stop_postgres() {
   PG_DATA=""
 }
 
+# A real container engine for the docker deploy target: Podman's Docker-compatible API on a socket of
+# this run. Two settings are needed on these hosts: ulimits root may grant, and runc (crun refuses the
+# hybrid cgroup layout). No registry is reachable: tests build their base images from host files.
+start_podman() {
+  local dir=$RUN_DIR/podman
+  mkdir -p "$dir"
+  local nofile
+  nofile=$(ulimit -Hn)
+  cat >"$dir/containers.conf" <<CONF
+[containers]
+default_ulimits = ["nofile=$nofile:$nofile", "nproc=32768:32768"]
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+CONF
+  CONTAINERS_CONF=$dir/containers.conf podman system service --time=0 "unix://$dir/podman.sock" </dev/null >"$dir/podman.log" 2>&1 &
+  PODMAN_PID=$!
+}
+
+# Leaves BUILDER_TEST_DOCKER_HOST unset when the engine does not answer: the docker tests then fail saying so.
+wait_podman() {
+  local tries=100
+  until [ "$(curl -s --max-time 2 --unix-socket "$RUN_DIR/podman/podman.sock" http://podman/_ping 2>/dev/null)" = OK ]; do
+    tries=$((tries - 1))
+    if [ "$tries" -le 0 ] || ! pid_alive "$PODMAN_PID"; then
+      show_log "$RUN_DIR/podman/podman.log"
+      log "Podman's API did not answer: the docker deploy tests will fail"
+      return 0
+    fi
+    sleep 0.1
+  done
+  export BUILDER_TEST_DOCKER_HOST="unix://$RUN_DIR/podman/podman.sock"
+}
+
+stop_podman() {
+  if [ -n "$PODMAN_PID" ]; then
+    kill_pid "$PODMAN_PID"
+  fi
+  PODMAN_PID=""
+}
+
 stop_redis() {
   if [ -n "$REDIS_PIDFILE" ] && [ -s "$REDIS_PIDFILE" ]; then
     kill_pid "$(tr -dc '0-9' <"$REDIS_PIDFILE")"
@@ -412,6 +458,7 @@ cleanup() {
   stop_rabbitmq
   stop_postgres
   stop_redis
+  stop_podman
   remove_policy_rc_d
   if [ -n "$RUN_DIR" ] && [ -d "$RUN_DIR" ]; then
     rm -rf "$RUN_DIR"
@@ -500,8 +547,10 @@ started=$SECONDS
 start_rabbitmq # slowest to boot: the others start while it does
 start_postgres
 start_redis
+start_podman
 wait_postgres
 wait_redis
+wait_podman
 wait_rabbitmq
 create_rabbitmq_vhosts
 log "servers up in $((SECONDS - started)) s: PostgreSQL 127.0.0.1:$PG_PORT, Redis 127.0.0.1:$REDIS_PORT, RabbitMQ 127.0.0.1:$AMQP_PORT (run folder $RUN_DIR)"

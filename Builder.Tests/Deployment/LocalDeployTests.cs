@@ -289,15 +289,15 @@ public sealed class LocalDeployTests(DeployingBuilder fixture, Xunit.Abstraction
     {
         using var repository = ServiceRepository(NewName());
         var repositoryId = await _api.RegisterRepositoryAsync(repository.RemotePath);
-        var id = await _api.SubmitAsync(repositoryId, "Docker please",
-            [BuilderApi.File("builder.yaml", "service: api\nruntime: node\nstart: node server.js\ntarget: docker\n", "replace")]);
+        var id = await _api.SubmitAsync(repositoryId, "Heroku please",
+            [BuilderApi.File("builder.yaml", "service: api\nruntime: node\nstart: node server.js\ntarget: heroku\n", "replace")]);
 
         var feature = await _api.WaitForEndAsync(id, TimeSpan.FromMinutes(3));
 
         feature["status"]!.GetValue<string>().ShouldBe("Failed");
         feature["error"]!["phase"]!.GetValue<string>().ShouldBe("deploy");
         feature["error"]!["code"]!.GetValue<string>().ShouldBe("manifest_invalid");
-        feature["error"]!["message"]!.GetValue<string>().ShouldContain("line 4: target 'docker' is not available yet");
+        feature["error"]!["message"]!.GetValue<string>().ShouldContain("line 4: target 'heroku' is not one of local, docker, kubernetes");
     }
 
     [Fact]

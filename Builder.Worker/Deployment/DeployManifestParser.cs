@@ -13,7 +13,7 @@ public static partial class DeployManifestParser
 {
     public static readonly IReadOnlyList<string> Runtimes = ["dotnet", "node", "python", "go", "command"];
     public static readonly IReadOnlyList<string> Targets = ["local", "docker", "kubernetes"];
-    public static readonly IReadOnlyList<string> SupportedTargets = ["local"];
+    public static readonly IReadOnlyList<string> SupportedTargets = ["local", "docker"];
 
     static readonly string[] TopLevelKeys = ["service", "runtime", "publish", "start", "port", "health", "environment", "resources", "target", "policy", "egress"];
     static readonly string[] HealthKeys = ["path", "status", "readinessTimeout", "contract"];

@@ -38,6 +38,19 @@ public sealed class DeployOptions : IValidatableObject
     [Range(1024, 65535)]
     public int LastServicePort { get; set; } = 29_999;
 
+    /// <summary>
+    /// The image each runtime's generated Dockerfile starts from on the docker target. Machines with no
+    /// registry point these at local images; a repository's own Dockerfile needs none.
+    /// </summary>
+    public Dictionary<string, string> BaseImages { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["dotnet"] = "mcr.microsoft.com/dotnet/aspnet:10.0",
+        ["node"] = "node:22-bookworm-slim",
+        ["python"] = "python:3.12-slim-bookworm",
+        ["go"] = "debian:bookworm-slim",
+        ["command"] = "debian:bookworm-slim",
+    };
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (LastServicePort < FirstServicePort)

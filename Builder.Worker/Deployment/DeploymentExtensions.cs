@@ -1,3 +1,4 @@
+using Builder.Worker.Deployment.Docker;
 using Builder.Worker.Deployment.Local;
 using Builder.Worker.Phases.HealthCheck;
 
@@ -18,6 +19,9 @@ public static class DeploymentExtensions
         builder.Services.AddSingleton<LocalDeployTarget>();
         builder.Services.AddSingleton<IDeployTarget>(services => services.GetRequiredService<LocalDeployTarget>());
         builder.Services.AddHostedService(services => services.GetRequiredService<LocalDeployTarget>());
+        builder.Services.AddSingleton<DockerDeployTarget>();
+        builder.Services.AddSingleton<IDeployTarget>(services => services.GetRequiredService<DockerDeployTarget>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<DockerDeployTarget>());
         // After the gateway and the target: it starts the previous worker's live services again.
         builder.Services.AddSingleton<ServiceRecovery>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ServiceRecovery>());

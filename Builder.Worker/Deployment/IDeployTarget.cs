@@ -15,7 +15,7 @@ public interface IDeployTarget
     string StableAddress(string service);
 
     /// <summary>Refuses what this target cannot run (a fixed port for blue/green), before anything is started.</summary>
-    void Check(DeployManifest manifest);
+    Task CheckAsync(DeployManifest manifest, CancellationToken cancellationToken);
 
     Task<PublishedRelease> PublishAsync(Release release, CancellationToken cancellationToken);
 

@@ -24,11 +24,12 @@ public sealed class LocalDeployTarget(ISandbox sandbox, ServiceGateway gateway, 
 
     public string StableAddress(string service) => gateway.Address(service);
 
-    public void Check(DeployManifest manifest)
+    public Task CheckAsync(DeployManifest manifest, CancellationToken cancellationToken)
     {
         if (manifest.Port is { } port)
             throw new PhaseFailedException("manifest_invalid",
                 $"builder.yaml: port {port} is fixed, but the local target starts each version beside the live one on its own port; listen on $PORT instead.");
+        return Task.CompletedTask;
     }
 
     public async Task<PublishedRelease> PublishAsync(Release release, CancellationToken cancellationToken)
@@ -122,7 +123,7 @@ public sealed class LocalDeployTarget(ISandbox sandbox, ServiceGateway gateway, 
     static string DataFolder(Release release) => release.Folder + ".data";
 
     /// <summary>A free port of the service range, tried from a random place so two workers rarely race for one.</summary>
-    int FreePort()
+    public int FreePort()
     {
         var (first, last) = (options.Value.FirstServicePort, options.Value.LastServicePort);
         var count = last - first + 1;

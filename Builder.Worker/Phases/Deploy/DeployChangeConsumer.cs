@@ -34,7 +34,7 @@ public sealed class DeployChangeConsumer(
         }
 
         var target = targets.For(manifest);
-        target.Check(manifest);
+        await target.CheckAsync(manifest, run.CancellationToken);
         await run.RecordAsync(EventTypes.ManifestRead, new
         {
             service = manifest.Service, runtime = manifest.Runtime, target = manifest.Target, start = manifest.Start, publish = manifest.Publish,

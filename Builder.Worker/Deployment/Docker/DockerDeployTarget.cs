@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using System.Formats.Tar;
+using System.Globalization;
+using Builder.Worker.Deployment.Local;
+using Builder.Worker.Pipeline;
+using Builder.Worker.Sandbox;
+using Builder.Worker.Sandbox.Docker;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Options;
+
+namespace Builder.Worker.Deployment.Docker;
+
+/// <summary>
+/// Services as containers of the configured engine (Docker, or Podman's Docker-compatible API): the
+/// release is published as on the local target, then built into an image from the generated
+/// Dockerfile (or the repository's own) and tagged by a hash of everything in it, so an unchanged
+/// release reuses its image. Each version runs as its own container published on a loopback port,
+/// behind the same gateway and blue/green switch as local services; health is probed by Builder,
+/// not by the engine (Podman runs no HEALTHCHECK on a schedule here).
+/// </summary>
+public sealed class DockerDeployTarget(
+    LocalDeployTarget local, ServiceGateway gateway, IOptions<DeployOptions> options, IOptions<SandboxOptions> sandboxOptions,
+    ILogger<DockerDeployTarget> logger) : IDeployTarget, IHostedService
+{
+    const string ServiceLabel = "builder.service";
+    readonly ConcurrentDictionary<Guid, string> _images = new();
+    readonly ConcurrentDictionary<Guid, string> _containers = new();
+    readonly Lazy<DockerClient> _client = new(() => new DockerEngine(sandboxOptions.Value).CreateClient());
+
+    public string Name => "docker";
+
+    public string StableAddress(string service) => gateway.Address(service);
+
+    public async Task CheckAsync(DeployManifest manifest, CancellationToken cancellationToken)
+    {
+        if (await new DockerEngine(sandboxOptions.Value).PingAsync(cancellationToken) is { } missing)
+            throw new PhaseFailedException("target_unavailable",
+                $"builder.yaml asks for the docker target, but {missing}. Set Builder:Sandbox:DockerEndpoint (or DOCKER_HOST) to an engine, or deploy with target: local.");
+        if (BaseImage(manifest) is null)
+            throw new PhaseFailedException("manifest_invalid",
+                $"builder.yaml: runtime '{manifest.Runtime}' has no base image for the docker target (Builder:Deploy:BaseImages:{manifest.Runtime}); add a Dockerfile to the repository instead.");
+    }
+
+    string? BaseImage(DeployManifest manifest) =>
+        options.Value.BaseImages.TryGetValue(manifest.Runtime, out var image) && !string.IsNullOrWhiteSpace(image) ? image : null;
+
+    public async Task<PublishedRelease> PublishAsync(Release release, CancellationToken cancellationToken)
+    {
+        var published = await local.PublishAsync(release, cancellationToken);
+        var handWritten = File.Exists(Path.Combine(release.Folder, GeneratedDockerfile.HandWritten));
+        var dockerfileName = handWritten ? GeneratedDockerfile.HandWritten : GeneratedDockerfile.FileName;
+        if (!handWritten)
+            await File.WriteAllTextAsync(Path.Combine(release.Folder, GeneratedDockerfile.FileName),
+                GeneratedDockerfile.For(release.Manifest, BaseImage(release.Manifest)!), cancellationToken);
+        var tag = GeneratedDockerfile.Tag(release.Manifest.Service, await File.ReadAllTextAsync(Path.Combine(release.Folder, dockerfileName), cancellationToken), release.Folder);
+        _images[release.VersionId] = tag;
+
+        var log = new System.Text.StringBuilder(published.Output);
+        if (await ImageExistsAsync(tag, cancellationToken))
+        {
+            log.Append($"\n[builder] image {tag} already built from the same files: reused\n");
+            return published with { Output = log.ToString() };
+        }
+
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        var failed = (string?)null;
+        var context = await TarAsync(release.Folder, cancellationToken);
+        await _client.Value.Images.BuildImageFromDockerfileAsync(
+            new ImageBuildParameters { Dockerfile = dockerfileName, Tags = [tag], Remove = true, ForceRemove = true, Labels = new Dictionary<string, string> { [ServiceLabel] = release.Manifest.Service } },
+            context, null, null,
+            new Progress<JSONMessage>(message =>
+            {
+                if (message.Stream is { } line)
+                    log.Append(line);
+                var error = message.Error?.Message ?? message.ErrorMessage;
+                if (!string.IsNullOrEmpty(error))
+                    failed ??= error;
+            }), cancellationToken);
+        if (failed is not null || !await ImageExistsAsync(tag, cancellationToken))
+            throw new PhaseFailedException("image_build_failed", $"Building the image {tag} failed: {failed ?? "the engine made no image"}\n{Tail(log.ToString())}");
+        log.Append($"\n[builder] image {tag} built in {stopwatch.Elapsed.TotalSeconds:0.0} s ({(handWritten ? "the repository's Dockerfile" : "generated Dockerfile")})\n");
+        return published with { Output = log.ToString(), Duration = published.Duration + stopwatch.Elapsed };
+    }
+
+    async Task<bool> ImageExistsAsync(string tag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.Value.Images.InspectImageAsync(tag, cancellationToken);
+            return true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    static async Task<Stream> TarAsync(string folder, CancellationToken cancellationToken)
+    {
+        var tar = new MemoryStream();
+        await TarFile.CreateFromDirectoryAsync(folder, tar, includeBaseDirectory: false, cancellationToken);
+        tar.Position = 0;
+        return tar;
+    }
+
+    public async Task<Uri> StartAsync(Release release, Action<string> onRestart, CancellationToken cancellationToken)
+    {
+        var image = _images.TryGetValue(release.VersionId, out var tag) ? tag
+            : throw new PhaseFailedException("version_not_started", $"Version {release.Number} of {release.Manifest.Service} has no image: it was not published by this worker.");
+        var hostPort = local.FreePort();
+        var containerPort = (release.Manifest.Port ?? GeneratedDockerfile.ContainerPort).ToString(CultureInfo.InvariantCulture);
+        var created = await _client.Value.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Name = $"builder-{release.Manifest.Service}-{release.Number}-{release.VersionId.ToString("N")[..8]}",
+            Image = image,
+            Env = [$"PORT={containerPort}", $"BUILDER_VERSION={release.Number}", $"BUILDER_SERVICE={release.Manifest.Service}",
+                   .. release.Manifest.Environment.Select(e => $"{e.Key}={e.Value}")],
+            ExposedPorts = new Dictionary<string, EmptyStruct> { [$"{containerPort}/tcp"] = default },
+            Labels = new Dictionary<string, string> { [ServiceLabel] = release.Manifest.Service, ["builder.version"] = release.VersionId.ToString() },
+            HostConfig = new HostConfig
+            {
+                PortBindings = new Dictionary<string, IList<PortBinding>>
+                {
+                    [$"{containerPort}/tcp"] = [new PortBinding { HostIP = "127.0.0.1", HostPort = hostPort.ToString(CultureInfo.InvariantCulture) }],
+                },
+                Memory = release.Manifest.Resources.MemoryBytes,
+                PidsLimit = release.Manifest.Resources.MaxProcesses,
+                ReadonlyRootfs = false,
+                CapDrop = ["ALL"],
+                SecurityOpt = ["no-new-privileges"],
+                RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.OnFailure, MaximumRetryCount = options.Value.MaxRestarts },
+            },
+        }, cancellationToken);
+        _containers[release.VersionId] = created.ID;
+        await _client.Value.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
+        logger.LogInformation("Version {Version} of {Service} runs as container {Container} on 127.0.0.1:{Port}", release.Number, release.Manifest.Service, created.ID[..12], hostPort);
+        return new Uri($"http://127.0.0.1:{hostPort}/");
+    }
+
+    public bool IsRunning(Guid versionId)
+    {
+        if (!_containers.TryGetValue(versionId, out var id))
+            return false;
+        try
+        {
+            return _client.Value.Containers.InspectContainerAsync(id).GetAwaiter().GetResult().State.Running;
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    public void Route(string service, Uri? version) => gateway.Route(service, version);
+
+    public Uri? RouteOf(string service) => gateway.RouteOf(service);
+
+    public async Task StopAsync(Guid versionId)
+    {
+        if (!_containers.TryRemove(versionId, out var id))
+            return;
+        try
+        {
+            await _client.Value.Containers.StopContainerAsync(id, new ContainerStopParameters { WaitBeforeKillSeconds = 5 });
+            await _client.Value.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true });
+        }
+        catch (DockerContainerNotFoundException)
+        {
+        }
+        catch (DockerApiException ex)
+        {
+            logger.LogWarning("Could not remove container {Container}: {Problem}", id[..12], ex.Message);
+        }
+    }
+
+    public void StopLater(Guid versionId, TimeSpan delay, Func<Task> stopped) =>
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(delay);
+            if (!_containers.ContainsKey(versionId))
+                return;
+            await StopAsync(versionId);
+            await stopped();
+        });
+
+    static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Like local services, containers stop with the worker that supervises them.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var versionId in _containers.Keys.ToList())
+            await StopAsync(versionId);
+    }
+}
