@@ -2,6 +2,14 @@ using System.Formats.Tar;
 using System.Net;
 using System.Text.Json.Nodes;
 using Builder.Tests.Support;
+using Builder.Worker.Deployment;
+using Builder.Worker.Deployment.Docker;
+using Builder.Worker.Deployment.Local;
+using Builder.Worker.Sandbox;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
@@ -182,6 +190,19 @@ public sealed class DockerDeployTests(ContainerEngine engine, Xunit.Abstractions
             versions[2].ShouldBe("live");
             // The rolled-back version's container is gone; the live one and the standby still run.
             (await ContainersAsync(name)).Count(c => c.State == "running").ShouldBe(2);
+
+            // A worker that crashed leaves its containers running: a new worker's target adopts the live one.
+            var live = await engine.Builder.WithDbAsync(db => db.ServiceVersions.AsNoTracking()
+                .SingleAsync(v => v.ReleaseFolder.Contains(name) && v.Number == 2));
+            var services = engine.Builder.Services;
+            var newWorker = new DockerDeployTarget(services.GetRequiredService<LocalDeployTarget>(), services.GetRequiredService<ServiceGateway>(),
+                services.GetRequiredService<IOptions<DeployOptions>>(), services.GetRequiredService<IOptions<SandboxOptions>>(), NullLogger<DockerDeployTarget>.Instance);
+            var manifest = DeployManifestParser.Find(live.ReleaseFolder)!;
+            var adopted = await newWorker.AdoptAsync(new Release(live.Id, live.Number, manifest, live.ReleaseFolder, live.ReleaseFolder, live.FeatureId), CancellationToken.None);
+            adopted.ShouldNotBeNull();
+            adopted.ToString().ShouldBe(live.Url);
+            newWorker.IsRunning(live.Id).ShouldBeTrue();
+            (await GetAsync(adopted.ToString())).ShouldStartWith("version 2 in ");
         }
         finally
         {

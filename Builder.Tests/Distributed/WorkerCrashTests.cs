@@ -51,7 +51,7 @@ public sealed class WorkerCrashTests
     {
         await using var cluster = await DistributedBuilder.StartAsync(workers: 2);
         var api = cluster.Admin();
-        using var repository = TestRepository.CreateMakeProject(build: "@sleep 30; echo build ok");
+        using var repository = TestRepository.CreateMakeProject(build: "@sleep 15; echo build ok");
         var repositoryId = await api.RegisterRepositoryAsync(repository.RemotePath);
         var id = await api.SubmitAsync(repositoryId, "Survives a stopped worker", [BuilderApi.File("value.txt", "42\n", "replace")]);
 

@@ -24,6 +24,12 @@ public interface IDeployTarget
 
     bool IsRunning(Guid versionId);
 
+    /// <summary>
+    /// After a worker restart: the version's address when it still runs without this worker (a
+    /// container), now supervised again; null when it must be started again.
+    /// </summary>
+    Task<Uri?> AdoptAsync(Release release, CancellationToken cancellationToken);
+
     /// <summary>Points the stable address at the version's address; null takes the service off the address.</summary>
     void Route(string service, Uri? version);
 

@@ -138,6 +138,33 @@ public sealed class DockerDeployTarget(
         return new Uri($"http://127.0.0.1:{hostPort}/");
     }
 
+    /// <summary>A container of the version that outlived its worker (a crash) is adopted; its image tag is recomputed from the release.</summary>
+    public async Task<Uri?> AdoptAsync(Release release, CancellationToken cancellationToken)
+    {
+        var dockerfile = Path.Combine(release.Folder, File.Exists(Path.Combine(release.Folder, GeneratedDockerfile.HandWritten)) ? GeneratedDockerfile.HandWritten : GeneratedDockerfile.FileName);
+        if (File.Exists(dockerfile))
+            _images[release.VersionId] = GeneratedDockerfile.Tag(release.Manifest.Service, await File.ReadAllTextAsync(dockerfile, cancellationToken), release.Folder);
+        var found = await _client.Value.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"builder.version={release.VersionId}"] = true } },
+        }, cancellationToken);
+        foreach (var container in found)
+        {
+            var binding = container.Ports?.FirstOrDefault(p => p.PublicPort > 0);
+            if (container.State == "running" && binding is not null)
+            {
+                _containers[release.VersionId] = container.ID;
+                return new Uri($"http://127.0.0.1:{binding.PublicPort}/");
+            }
+
+            // Stopped or unreachable: a fresh container replaces it.
+            await _client.Value.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true }, cancellationToken);
+        }
+
+        return null;
+    }
+
     public bool IsRunning(Guid versionId)
     {
         if (!_containers.TryGetValue(versionId, out var id))

@@ -83,6 +83,9 @@ public sealed class LocalDeployTarget(ISandbox sandbox, ServiceGateway gateway, 
         return Task.FromResult(new Uri($"http://127.0.0.1:{port}/"));
     }
 
+    /// <summary>Local versions are the worker's children: nothing outlives it to adopt.</summary>
+    public Task<Uri?> AdoptAsync(Release release, CancellationToken cancellationToken) => Task.FromResult<Uri?>(null);
+
     public bool IsRunning(Guid versionId) => _running.TryGetValue(versionId, out var process) && process.Running;
 
     public string? OutputTail(Guid versionId) => _running.TryGetValue(versionId, out var process) ? process.Tail() : null;

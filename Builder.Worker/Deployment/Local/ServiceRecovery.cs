@@ -8,15 +8,16 @@ using Microsoft.Extensions.Options;
 namespace Builder.Worker.Deployment.Local;
 
 /// <summary>
-/// After a worker restarts, its services are gone with it (they ran as its children), while the
-/// registry still says which versions were live. This starts each live version of the services whose
-/// stable address is this worker's gateway again from its release folder, waits until it is ready
+/// After a worker restarts, its local services are gone with it (they ran as its children), while the
+/// registry still says which versions were live. This adopts each live version of the services whose
+/// stable address is this worker's gateway that still runs (a container after a crash), or starts it
+/// again from its release folder, waits until it is ready
 /// and routes the stable address to it; versions kept warm for a rollback are marked stopped. A live
 /// version that no longer starts is marked failed, and its stable address answers 503 rather than
 /// pretending.
 /// </summary>
 public sealed class ServiceRecovery(
-    IDbContextFactory<BuilderDbContext> dbFactory, LocalDeployTarget target, ServiceGateway gateway, ServiceRegistry registry,
+    IDbContextFactory<BuilderDbContext> dbFactory, DeployTargets targets, ServiceGateway gateway, ServiceRegistry registry,
     HealthProbe probe, IOptions<SandboxOptions> sandboxOptions, ILogger<ServiceRecovery> logger) : BackgroundService
 {
     static readonly TimeSpan[] DatabaseRetries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10)];
@@ -59,9 +60,20 @@ public sealed class ServiceRecovery(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var ours = gateway.BaseAddress.ToString();
-        var services = await db.Services.AsNoTracking().Where(s => s.Target == target.Name && s.StableUrl.StartsWith(ours)).ToListAsync(cancellationToken);
+        var services = await db.Services.AsNoTracking().Where(s => s.StableUrl.StartsWith(ours)).ToListAsync(cancellationToken);
         foreach (var service in services)
         {
+            IDeployTarget target;
+            try
+            {
+                target = targets.For(service.Target);
+            }
+            catch (Pipeline.PhaseFailedException ex)
+            {
+                logger.LogError("Service {Service} cannot be recovered: {Problem}", service.Name, ex.Message);
+                continue;
+            }
+
             var versions = await db.ServiceVersions.AsNoTracking()
                 .Where(v => v.ServiceId == service.Id && (v.State == ServiceVersionState.Live || v.State == ServiceVersionState.Standby || v.State == ServiceVersionState.Starting))
                 .ToListAsync(cancellationToken);
@@ -71,11 +83,11 @@ public sealed class ServiceRecovery(
             if (versions.FirstOrDefault(v => v.Id == service.LiveVersionId) is not { } live || target.IsRunning(live.Id))
                 continue;
             var settings = await db.Repositories.AsNoTracking().Where(r => r.Id == service.RepositoryId).Select(r => r.Settings).FirstOrDefaultAsync(cancellationToken);
-            await RestartAsync(service, live, settings?.Egress ?? [], cancellationToken);
+            await RestartAsync(target, service, live, settings?.Egress ?? [], cancellationToken);
         }
     }
 
-    async Task RestartAsync(DeployedService service, ServiceVersion live, IReadOnlyList<string> repositoryEgress, CancellationToken cancellationToken)
+    async Task RestartAsync(IDeployTarget target, DeployedService service, ServiceVersion live, IReadOnlyList<string> repositoryEgress, CancellationToken cancellationToken)
     {
         DeployManifest? manifest = null;
         string? problem = null;
@@ -96,8 +108,9 @@ public sealed class ServiceRecovery(
                 ServiceEgress = ServiceEgress.PolicyFor(manifest.Egress, sandboxOptions.Value.AllowedHosts.Concat(repositoryEgress)),
                 OnEgressDenied = (step, denial) => logger.LogWarning("Service {Service} v{Version}: egress refused to {Host}:{Port}", service.Name, live.Number, denial.Host, denial.Port),
             };
-            var url = await target.StartAsync(release,
-                reason => logger.LogWarning("Service {Service} v{Version} restarted: {Reason}", service.Name, live.Number, reason), cancellationToken);
+            var url = await target.AdoptAsync(release, cancellationToken)
+                      ?? await target.StartAsync(release,
+                          reason => logger.LogWarning("Service {Service} v{Version} restarted: {Reason}", service.Name, live.Number, reason), cancellationToken);
             var ready = await probe.WaitReadyAsync(url, manifest.Health, manifest.Health.ReadinessTimeout, cancellationToken);
             if (ready.Ok)
             {

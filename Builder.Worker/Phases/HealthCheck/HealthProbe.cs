@@ -34,16 +34,25 @@ public sealed class HealthProbe : IDisposable
         }
     }
 
-    /// <summary>Probes until the expected status answers or the timeout passes; the last probe says why not.</summary>
+    /// <summary>
+    /// Probes until the expected status answers or the timeout passes. Why not: the last answer with a
+    /// status when there was one (a last probe cut short by the deadline says less than "answered 500"),
+    /// else the last probe's error.
+    /// </summary>
     public async Task<ProbeResult> WaitReadyAsync(Uri baseAddress, HealthSettings health, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
+        ProbeResult? answered = null;
         while (true)
         {
             var remaining = deadline - DateTime.UtcNow;
             var probe = await ProbeAsync(baseAddress, health, remaining > TimeSpan.FromSeconds(2) ? TimeSpan.FromSeconds(2) : remaining.Duration(), cancellationToken);
-            if (probe.Ok || DateTime.UtcNow >= deadline)
+            if (probe.Status is not null)
+                answered = probe;
+            if (probe.Ok)
                 return probe;
+            if (DateTime.UtcNow >= deadline)
+                return probe.Status is null && answered is not null ? answered : probe;
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
     }
