@@ -118,6 +118,9 @@ public static class SlugsLibrary
         }
         """;
 
+    // The sample library's own tests, compiled and run by Builder inside the run, not by this suite.
+    // Like real libraries it carries a test it skips (Folds_accents): CSharpLibraryContractTests asserts
+    // that Builder reports it "skipped" on both sides and does not count it against the change.
     const string BaseTests = """
         using Xunit;
 
