@@ -94,7 +94,6 @@ public sealed class DeployManifestSpecs
     [InlineData("service: api\nruntime: node\n", "line 1: start is required")]
     [InlineData("service: Bad_Name\nruntime: node\nstart: x\n", "line 1: service 'Bad_Name' must be lowercase")]
     [InlineData("service: api\nruntime: node\nstart: x\nport: eighty\n", "line 4: port 'eighty' must be $PORT or a number")]
-    [InlineData("service: api\nruntime: node\nstart: x\ntarget: kubernetes\n", "line 4: target 'kubernetes' is not available yet; this Builder deploys to: local, docker")]
     [InlineData("service: api\nruntime: node\nstart: x\ntarget: heroku\n", "line 4: target 'heroku' is not one of local, docker, kubernetes")]
     [InlineData("service: api\nruntime: node\nstart: x\nhealth:\n  path: health\n", "line 5: health.path 'health' must start with '/'")]
     [InlineData("service: api\nruntime: node\nstart: x\nhealth:\n  readinessTimeout: soon\n", "line 5: readinessTimeout 'soon' must be a duration")]

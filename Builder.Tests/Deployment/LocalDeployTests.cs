@@ -300,6 +300,23 @@ public sealed class LocalDeployTests(DeployingBuilder fixture, Xunit.Abstraction
         feature["error"]!["message"]!.GetValue<string>().ShouldContain("line 4: target 'heroku' is not one of local, docker, kubernetes");
     }
 
+    [Theory]
+    [InlineData("docker", "builds the service's image with a container engine, but")]
+    [InlineData("kubernetes", "no Kubernetes cluster is configured (set Builder:Deploy:Kubernetes:Server and :Token, or :Kubeconfig)")]
+    public async Task A_target_this_Builder_cannot_reach_fails_Deploy_saying_what_to_set(string target, string expected)
+    {
+        using var repository = ServiceRepository(NewName());
+        var repositoryId = await _api.RegisterRepositoryAsync(repository.RemotePath);
+        var id = await _api.SubmitAsync(repositoryId, $"Deploy to {target}",
+            [BuilderApi.File("builder.yaml", $"service: api\nruntime: node\nstart: node server.js\ntarget: {target}\n", "replace")]);
+
+        var feature = await _api.WaitForEndAsync(id, TimeSpan.FromMinutes(3));
+
+        feature["status"]!.GetValue<string>().ShouldBe("Failed");
+        feature["error"]!["code"]!.GetValue<string>().ShouldBe("target_unavailable");
+        feature["error"]!["message"]!.GetValue<string>().ShouldContain(expected);
+    }
+
     [Fact]
     public async Task The_replaced_version_is_stopped_when_its_rollback_window_is_over()
     {

@@ -13,7 +13,6 @@ public static partial class DeployManifestParser
 {
     public static readonly IReadOnlyList<string> Runtimes = ["dotnet", "node", "python", "go", "command"];
     public static readonly IReadOnlyList<string> Targets = ["local", "docker", "kubernetes"];
-    public static readonly IReadOnlyList<string> SupportedTargets = ["local", "docker"];
 
     static readonly string[] TopLevelKeys = ["service", "runtime", "publish", "start", "port", "health", "environment", "resources", "target", "policy", "egress"];
     static readonly string[] HealthKeys = ["path", "status", "readinessTimeout", "contract"];
@@ -129,8 +128,6 @@ public static partial class DeployManifestParser
         var target = reader.Text(root, "target") ?? "local";
         if (!Targets.Contains(target))
             reader.Error(root, "target", $"target '{target}' is not one of {string.Join(", ", Targets)}");
-        else if (!SupportedTargets.Contains(target))
-            reader.Error(root, "target", $"target '{target}' is not available yet; this Builder deploys to: {string.Join(", ", SupportedTargets)}");
 
         var policy = new HealthPolicy();
         if (reader.Mapping(root, "policy") is { } policyNode)

@@ -51,6 +51,9 @@ public sealed class DeployOptions : IValidatableObject
         ["command"] = "debian:bookworm-slim",
     };
 
+    /// <summary>The cluster of the kubernetes target; unset, that target is refused with a message.</summary>
+    public Kubernetes.KubernetesOptions Kubernetes { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (LastServicePort < FirstServicePort)

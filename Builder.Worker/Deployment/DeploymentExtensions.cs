@@ -1,4 +1,5 @@
 using Builder.Worker.Deployment.Docker;
+using Builder.Worker.Deployment.Kubernetes;
 using Builder.Worker.Deployment.Local;
 using Builder.Worker.Phases.HealthCheck;
 
@@ -6,7 +7,7 @@ namespace Builder.Worker.Deployment;
 
 public static class DeploymentExtensions
 {
-    /// <summary>The deploy targets (local), the stable-address gateway, the service registry and the health probes.</summary>
+    /// <summary>The deploy targets (local, docker, kubernetes), the stable-address gateway, the service registry and the health probes.</summary>
     public static IHostApplicationBuilder AddDeployment(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<DeployOptions>()
@@ -22,11 +23,14 @@ public static class DeploymentExtensions
         builder.Services.AddSingleton<DockerDeployTarget>();
         builder.Services.AddSingleton<IDeployTarget>(services => services.GetRequiredService<DockerDeployTarget>());
         builder.Services.AddHostedService(services => services.GetRequiredService<DockerDeployTarget>());
+        builder.Services.AddSingleton<IDeployTarget, KubernetesDeployTarget>();
         // After the gateway and the target: it starts the previous worker's live services again.
         builder.Services.AddSingleton<ServiceRecovery>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ServiceRecovery>());
         builder.Services.AddSingleton<DeployTargets>();
         builder.Services.AddSingleton<ServiceRegistry>();
+        builder.Services.AddSingleton<StandbyRetirement>();
+        builder.Services.AddSingleton<ServiceClients>();
         builder.Services.AddSingleton<HealthProbe>();
         builder.Services.AddSingleton<ServiceContract>();
         builder.Services.AddSingleton<MonitoringWindow>();

@@ -8,7 +8,7 @@ namespace Builder.Worker.Deployment;
 /// </summary>
 public interface IDeployTarget
 {
-    /// <summary>"local"; the manifest's target names it.</summary>
+    /// <summary>"local", "docker" or "kubernetes"; the manifest's target names it.</summary>
     string Name { get; }
 
     /// <summary>The address that always reaches the live version of <paramref name="service"/>.</summary>
@@ -22,7 +22,8 @@ public interface IDeployTarget
     /// <summary>Starts the version and returns its own address; it is not reachable at the stable address yet.</summary>
     Task<Uri> StartAsync(Release release, Action<string> onRestart, CancellationToken cancellationToken);
 
-    bool IsRunning(Guid versionId);
+    /// <summary>Whether the version still runs (and can take the stable address back in a rollback).</summary>
+    Task<bool> IsRunningAsync(Guid versionId, CancellationToken cancellationToken);
 
     /// <summary>
     /// After a worker restart: the version's address when it still runs without this worker (a
@@ -30,15 +31,13 @@ public interface IDeployTarget
     /// </summary>
     Task<Uri?> AdoptAsync(Release release, CancellationToken cancellationToken);
 
-    /// <summary>Points the stable address at the version's address; null takes the service off the address.</summary>
-    void Route(string service, Uri? version);
-
-    Uri? RouteOf(string service);
+    /// <summary>
+    /// Points the stable address at the version's address; null takes the service off the address.
+    /// False when it already pointed there: a repeated switch (a redelivered rollback) changes nothing.
+    /// </summary>
+    Task<bool> RouteAsync(string service, Uri? version, CancellationToken cancellationToken);
 
     Task StopAsync(Guid versionId);
-
-    /// <summary>Stops the version after <paramref name="delay"/>, keeping it warm for a rollback until then.</summary>
-    void StopLater(Guid versionId, TimeSpan delay, Func<Task> stopped);
 }
 
 /// <summary>One version to publish and run: its manifest, the built workspace it comes from, and its release folder.</summary>
@@ -54,7 +53,11 @@ public sealed record Release(Guid VersionId, int Number, DeployManifest Manifest
     public Action<string, EgressDenial>? OnEgressDenied { get; init; }
 }
 
-public sealed record PublishedRelease(string Folder, string? Command, string Output, TimeSpan Duration);
+public sealed record PublishedRelease(string Folder, string? Command, string Output, TimeSpan Duration)
+{
+    /// <summary>What the target generated for the version (a Dockerfile, Kubernetes objects), kept as artifacts of the run.</summary>
+    public IReadOnlyDictionary<string, string> Generated { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>The target a manifest names, among those this worker has.</summary>
 public sealed class DeployTargets(IEnumerable<IDeployTarget> targets)

@@ -27,7 +27,7 @@ public sealed class ServiceRollbackConsumer(
             return;
 
         var target = targets.For(service.Target);
-        if (!target.IsRunning(to.Id))
+        if (!await target.IsRunningAsync(to.Id, context.CancellationToken))
         {
             logger.LogWarning("Rollback of {Service} to version {Version} refused: that version no longer runs on this worker", service.Name, to.Number);
             await RecordAsync(from, EventTypes.RollbackCompleted, new { service = service.Name, version = from.Number, restored = (int?)null, outcome = $"version {to.Number} no longer runs" });
@@ -36,7 +36,7 @@ public sealed class ServiceRollbackConsumer(
 
         var reason = $"rolled back by {request.By}{(string.IsNullOrWhiteSpace(request.Reason) ? "" : ": " + request.Reason)}";
         await RecordAsync(from, EventTypes.RollbackStarted, new { service = service.Name, version = from.Number, to = to.Number, reason, manual = true });
-        target.Route(service.Name, new Uri(to.Url));
+        await target.RouteAsync(service.Name, new Uri(to.Url), context.CancellationToken);
         await registry.MakeLiveAsync(service.Id, to.Id, ServiceVersionState.RolledBack, reason);
         await target.StopAsync(from.Id);
         await registry.SetStateAsync(from.Id, ServiceVersionState.RolledBack, reason);

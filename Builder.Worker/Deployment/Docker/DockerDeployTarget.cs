@@ -36,10 +36,11 @@ public sealed class DockerDeployTarget(
     {
         if (await new DockerEngine(sandboxOptions.Value).PingAsync(cancellationToken) is { } missing)
             throw new PhaseFailedException("target_unavailable",
-                $"builder.yaml asks for the docker target, but {missing}. Set Builder:Sandbox:DockerEndpoint (or DOCKER_HOST) to an engine, or deploy with target: local.");
+                $"builder.yaml asks for the {manifest.Target} target, which builds the service's image with a container engine, but {missing}. "
+                + "Set Builder:Sandbox:DockerEndpoint (or DOCKER_HOST) to an engine, or deploy with target: local.");
         if (BaseImage(manifest) is null)
             throw new PhaseFailedException("manifest_invalid",
-                $"builder.yaml: runtime '{manifest.Runtime}' has no base image for the docker target (Builder:Deploy:BaseImages:{manifest.Runtime}); add a Dockerfile to the repository instead.");
+                $"builder.yaml: runtime '{manifest.Runtime}' has no base image for the {manifest.Target} target (Builder:Deploy:BaseImages:{manifest.Runtime}); add a Dockerfile to the repository instead.");
     }
 
     string? BaseImage(DeployManifest manifest) =>
@@ -53,8 +54,10 @@ public sealed class DockerDeployTarget(
         if (!handWritten)
             await File.WriteAllTextAsync(Path.Combine(release.Folder, GeneratedDockerfile.FileName),
                 GeneratedDockerfile.For(release.Manifest, BaseImage(release.Manifest)!), cancellationToken);
-        var tag = GeneratedDockerfile.Tag(release.Manifest.Service, await File.ReadAllTextAsync(Path.Combine(release.Folder, dockerfileName), cancellationToken), release.Folder);
+        var dockerfile = await File.ReadAllTextAsync(Path.Combine(release.Folder, dockerfileName), cancellationToken);
+        var tag = GeneratedDockerfile.Tag(release.Manifest.Service, dockerfile, release.Folder);
         _images[release.VersionId] = tag;
+        published = published with { Generated = new Dictionary<string, string> { ["Dockerfile"] = dockerfile } };
 
         var log = new System.Text.StringBuilder(published.Output);
         if (await ImageExistsAsync(tag, cancellationToken))
@@ -82,6 +85,9 @@ public sealed class DockerDeployTarget(
         log.Append($"\n[builder] image {tag} built in {stopwatch.Elapsed.TotalSeconds:0.0} s ({(handWritten ? "the repository's Dockerfile" : "generated Dockerfile")})\n");
         return published with { Output = log.ToString(), Duration = published.Duration + stopwatch.Elapsed };
     }
+
+    /// <summary>The image tag of a version this worker published.</summary>
+    public string? ImageOf(Guid versionId) => _images.TryGetValue(versionId, out var tag) ? tag : null;
 
     async Task<bool> ImageExistsAsync(string tag, CancellationToken cancellationToken)
     {
@@ -165,13 +171,13 @@ public sealed class DockerDeployTarget(
         return null;
     }
 
-    public bool IsRunning(Guid versionId)
+    public async Task<bool> IsRunningAsync(Guid versionId, CancellationToken cancellationToken)
     {
         if (!_containers.TryGetValue(versionId, out var id))
             return false;
         try
         {
-            return _client.Value.Containers.InspectContainerAsync(id).GetAwaiter().GetResult().State.Running;
+            return (await _client.Value.Containers.InspectContainerAsync(id, cancellationToken)).State.Running;
         }
         catch (DockerContainerNotFoundException)
         {
@@ -179,9 +185,7 @@ public sealed class DockerDeployTarget(
         }
     }
 
-    public void Route(string service, Uri? version) => gateway.Route(service, version);
-
-    public Uri? RouteOf(string service) => gateway.RouteOf(service);
+    public Task<bool> RouteAsync(string service, Uri? version, CancellationToken cancellationToken) => Task.FromResult(gateway.Route(service, version));
 
     public async Task StopAsync(Guid versionId)
     {
@@ -200,16 +204,6 @@ public sealed class DockerDeployTarget(
             logger.LogWarning("Could not remove container {Container}: {Problem}", id[..12], ex.Message);
         }
     }
-
-    public void StopLater(Guid versionId, TimeSpan delay, Func<Task> stopped) =>
-        _ = Task.Run(async () =>
-        {
-            await Task.Delay(delay);
-            if (!_containers.ContainsKey(versionId))
-                return;
-            await StopAsync(versionId);
-            await stopped();
-        });
 
     static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
 

@@ -86,29 +86,18 @@ public sealed class LocalDeployTarget(ISandbox sandbox, ServiceGateway gateway, 
     /// <summary>Local versions are the worker's children: nothing outlives it to adopt.</summary>
     public Task<Uri?> AdoptAsync(Release release, CancellationToken cancellationToken) => Task.FromResult<Uri?>(null);
 
-    public bool IsRunning(Guid versionId) => _running.TryGetValue(versionId, out var process) && process.Running;
+    public Task<bool> IsRunningAsync(Guid versionId, CancellationToken cancellationToken) =>
+        Task.FromResult(_running.TryGetValue(versionId, out var process) && process.Running);
 
     public string? OutputTail(Guid versionId) => _running.TryGetValue(versionId, out var process) ? process.Tail() : null;
 
-    public void Route(string service, Uri? version) => gateway.Route(service, version);
-
-    public Uri? RouteOf(string service) => gateway.RouteOf(service);
+    public Task<bool> RouteAsync(string service, Uri? version, CancellationToken cancellationToken) => Task.FromResult(gateway.Route(service, version));
 
     public async Task StopAsync(Guid versionId)
     {
         if (_running.TryRemove(versionId, out var process))
             await process.StopAsync();
     }
-
-    public void StopLater(Guid versionId, TimeSpan delay, Func<Task> stopped) =>
-        _ = Task.Run(async () =>
-        {
-            await Task.Delay(delay);
-            if (!_running.ContainsKey(versionId))
-                return;
-            await StopAsync(versionId);
-            await stopped();
-        });
 
     /// <summary>Built from nothing but the manifest: the worker's own variables never reach a service.</summary>
     static Dictionary<string, string?> Environment(Release release, int? port)

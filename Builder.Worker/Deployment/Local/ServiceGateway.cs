@@ -31,12 +31,13 @@ public sealed class ServiceGateway(IOptions<DeployOptions> options, ILogger<Serv
 
     public string Address(string service) => new Uri(BaseAddress, $"services/{service}/").ToString();
 
-    public void Route(string service, Uri? version)
+    public bool Route(string service, Uri? version)
     {
         if (version is null)
-            _routes.TryRemove(service, out _);
-        else
-            _routes[service] = version;
+            return _routes.TryRemove(service, out _);
+        var before = _routes.TryGetValue(service, out var current) ? current : null;
+        _routes[service] = version;
+        return before != version;
     }
 
     public Uri? RouteOf(string service) => _routes.TryGetValue(service, out var version) ? version : null;

@@ -77,10 +77,11 @@ public sealed class ServiceRecovery(
             var versions = await db.ServiceVersions.AsNoTracking()
                 .Where(v => v.ServiceId == service.Id && (v.State == ServiceVersionState.Live || v.State == ServiceVersionState.Standby || v.State == ServiceVersionState.Starting))
                 .ToListAsync(cancellationToken);
-            foreach (var gone in versions.Where(v => v.Id != service.LiveVersionId && !target.IsRunning(v.Id)))
-                await registry.SetStateAsync(gone.Id, ServiceVersionState.Stopped, "the worker that ran it restarted");
+            foreach (var other in versions.Where(v => v.Id != service.LiveVersionId))
+                if (!await target.IsRunningAsync(other.Id, cancellationToken))
+                    await registry.SetStateAsync(other.Id, ServiceVersionState.Stopped, "the worker that ran it restarted");
 
-            if (versions.FirstOrDefault(v => v.Id == service.LiveVersionId) is not { } live || target.IsRunning(live.Id))
+            if (versions.FirstOrDefault(v => v.Id == service.LiveVersionId) is not { } live || await target.IsRunningAsync(live.Id, cancellationToken))
                 continue;
             var settings = await db.Repositories.AsNoTracking().Where(r => r.Id == service.RepositoryId).Select(r => r.Settings).FirstOrDefaultAsync(cancellationToken);
             await RestartAsync(target, service, live, settings?.Egress ?? [], cancellationToken);
@@ -114,7 +115,7 @@ public sealed class ServiceRecovery(
             var ready = await probe.WaitReadyAsync(url, manifest.Health, manifest.Health.ReadinessTimeout, cancellationToken);
             if (ready.Ok)
             {
-                target.Route(service.Name, url);
+                await target.RouteAsync(service.Name, url, cancellationToken);
                 await registry.SetStateAsync(live.Id, ServiceVersionState.Live, "started again after the worker restarted", url.ToString());
                 logger.LogInformation("Service {Service} v{Version} started again after the worker restarted, at {Url}", service.Name, live.Number, url);
                 return;
@@ -124,7 +125,7 @@ public sealed class ServiceRecovery(
             problem = $"not ready within {manifest.Health.ReadinessTimeout.TotalSeconds:0.#} s: {ready.Error ?? $"status {ready.Status}"}";
         }
 
-        target.Route(service.Name, null);
+        await target.RouteAsync(service.Name, null, cancellationToken);
         await registry.SetStateAsync(live.Id, ServiceVersionState.Failed, $"could not be started again after the worker restarted: {problem}");
         logger.LogError("Service {Service} v{Version} could not be started again after the worker restarted: {Problem}", service.Name, live.Number, problem);
     }

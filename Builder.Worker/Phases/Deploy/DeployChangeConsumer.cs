@@ -63,6 +63,8 @@ public sealed class DeployChangeConsumer(
         {
             var published = await target.PublishAsync(release, run.CancellationToken);
             await run.StoreTextAsync("publish.log", $"$ {published.Command ?? "(nothing to publish)"}\n{published.Output}");
+            foreach (var (name, text) in published.Generated)
+                await run.StoreTextAsync(name, text);
             await run.RecordAsync(EventTypes.ReleasePublished, new
             {
                 service = service.Name, version = version.Number, folder = published.Folder, command = published.Command, durationMs = (long)published.Duration.TotalMilliseconds,

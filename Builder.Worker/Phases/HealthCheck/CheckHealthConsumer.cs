@@ -17,7 +17,7 @@ namespace Builder.Worker.Phases.HealthCheck;
 /// </summary>
 public sealed class CheckHealthConsumer(
     PhaseServices services, DeployTargets targets, ServiceRegistry registry, HealthProbe probe, MonitoringWindow window, ServiceContract contract,
-    IOptions<DeployOptions> options)
+    StandbyRetirement retirement, IOptions<DeployOptions> options)
     : PhaseConsumer<CheckHealth>(services)
 {
     protected override Phase Phase => Phase.HealthCheck;
@@ -54,10 +54,10 @@ public sealed class CheckHealthConsumer(
             var previous = service.LiveVersionId;
             // The version being replaced stays warm through the window: probed beside the new one, it is the yardstick.
             var replaced = previous is { } previousId && previousId != version.Id ? await registry.GetAsync(previousId, run.CancellationToken) : null;
-            var baseline = replaced is { Url: { } replacedUrl } && target.IsRunning(replaced.Id)
+            var baseline = replaced is { Url: { } replacedUrl } && await target.IsRunningAsync(replaced.Id, run.CancellationToken)
                 ? new Baseline(new Uri(replacedUrl), $"version {replaced.Number}")
                 : null;
-            target.Route(service.Name, url);
+            await target.RouteAsync(service.Name, url, run.CancellationToken);
             await registry.MakeLiveAsync(service.Id, version.Id, ServiceVersionState.Standby);
             await run.RecordAsync(EventTypes.TrafficSwitched, new { service = service.Name, to = version.Number, from = previous, stableUrl = service.StableUrl });
 
@@ -78,7 +78,7 @@ public sealed class CheckHealthConsumer(
 
             await run.RecordAsync(EventTypes.MonitoringCompleted, new { service = service.Name, version = version.Number, figures = result.Figures });
             if (previous is { } replacedId && replacedId != version.Id)
-                target.StopLater(replacedId, manifest.Policy.KeepPrevious, () => registry.SetStateAsync(replacedId, ServiceVersionState.Stopped, "replaced; rollback window over"));
+                retirement.After(manifest.Policy.KeepPrevious, target, replacedId);
             return new PhaseOutcome(new HealthChecked(run.Feature.Id, run.Attempt, Healthy: true, RolledBack: false, Skipped: false, null, result.Figures));
         }
         catch (OperationCanceledException) when (run.CancellationToken.IsCancellationRequested)

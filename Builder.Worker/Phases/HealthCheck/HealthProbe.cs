@@ -6,13 +6,8 @@ namespace Builder.Worker.Phases.HealthCheck;
 /// <summary>One GET of a health path: whether it answered the expected status, and how fast.</summary>
 public sealed record ProbeResult(bool Ok, int? Status, TimeSpan Latency, string? Error);
 
-public sealed class HealthProbe : IDisposable
+public sealed class HealthProbe(ServiceClients clients)
 {
-    readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
-
     public async Task<ProbeResult> ProbeAsync(Uri baseAddress, HealthSettings health, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
@@ -20,7 +15,7 @@ public sealed class HealthProbe : IDisposable
         limit.CancelAfter(timeout);
         try
         {
-            using var response = await _client.GetAsync(new Uri(baseAddress, health.Path.TrimStart('/')), HttpCompletionOption.ResponseHeadersRead, limit.Token);
+            using var response = await clients.For(baseAddress).GetAsync(new Uri(baseAddress, health.Path.TrimStart('/')), HttpCompletionOption.ResponseHeadersRead, limit.Token);
             var status = (int)response.StatusCode;
             return new ProbeResult(status == health.ExpectedStatus, status, stopwatch.Elapsed, null);
         }
@@ -56,6 +51,4 @@ public sealed class HealthProbe : IDisposable
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
     }
-
-    public void Dispose() => _client.Dispose();
 }

@@ -24,9 +24,9 @@ public sealed class Rollback(
 
         string? restoredHealth = null;
         bool rolledBack;
-        if (previous is { Url: { } previousUrl } && target.IsRunning(previous.Id))
+        if (previous is { Url: { } previousUrl } && await target.IsRunningAsync(previous.Id, CancellationToken.None))
         {
-            target.Route(service.Name, new Uri(previousUrl));
+            await target.RouteAsync(service.Name, new Uri(previousUrl), CancellationToken.None);
             var check = await probe.ProbeAsync(new Uri(previousUrl), manifest.Health, manifest.Health.ReadinessTimeout, CancellationToken.None);
             restoredHealth = check.Ok ? "healthy" : $"unhealthy ({(check.Status is { } s ? $"status {s}" : check.Error)})";
             await registry.MakeLiveAsync(service.Id, previous.Id, ServiceVersionState.RolledBack, reason);
@@ -34,7 +34,7 @@ public sealed class Rollback(
         }
         else
         {
-            target.Route(service.Name, null);
+            await target.RouteAsync(service.Name, null, CancellationToken.None);
             await registry.MakeLiveAsync(service.Id, null, ServiceVersionState.RolledBack, reason);
             rolledBack = previous is null;
         }

@@ -10,11 +10,9 @@ namespace Builder.Worker.Phases.HealthCheck;
 /// object (/health with a status), and POST /message answers a status command with 2xx and refuses an
 /// empty envelope with 4xx.
 /// </summary>
-public sealed class ServiceContract : IDisposable
+public sealed class ServiceContract(ServiceClients clients)
 {
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-
-    readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = Patience };
 
     /// <summary>What each declared endpoint did wrong; empty when all of them keep the contract.</summary>
     public async Task<IReadOnlyList<string>> CheckAsync(Uri version, IReadOnlyList<string> endpoints, CancellationToken cancellationToken)
@@ -24,7 +22,9 @@ public sealed class ServiceContract : IDisposable
         {
             try
             {
-                if (await CheckAsync(version, endpoint, cancellationToken) is { } problem)
+                using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                patience.CancelAfter(Patience);
+                if (await CheckAsync(clients.For(version), version, endpoint, patience.Token) is { } problem)
                     problems.Add(problem);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
@@ -36,19 +36,19 @@ public sealed class ServiceContract : IDisposable
         return problems;
     }
 
-    async Task<string?> CheckAsync(Uri version, string endpoint, CancellationToken cancellationToken)
+    static async Task<string?> CheckAsync(HttpClient client, Uri version, string endpoint, CancellationToken cancellationToken)
     {
         if (endpoint == "message")
         {
             var command = new { traceId = Guid.NewGuid().ToString("N"), messageType = "command", payload = new { action = "status" } };
-            using var answered = await _client.PostAsJsonAsync(new Uri(version, "message"), command, cancellationToken);
+            using var answered = await client.PostAsJsonAsync(new Uri(version, "message"), command, cancellationToken);
             if (!answered.IsSuccessStatusCode)
                 return $"POST /message answered {(int)answered.StatusCode} to a status command instead of 2xx";
-            using var refused = await _client.PostAsync(new Uri(version, "message"), JsonContent.Create(new { }), cancellationToken);
+            using var refused = await client.PostAsync(new Uri(version, "message"), JsonContent.Create(new { }), cancellationToken);
             return (int)refused.StatusCode is >= 400 and < 500 ? null : $"POST /message answered {(int)refused.StatusCode} to an empty envelope instead of 4xx";
         }
 
-        using var response = await _client.GetAsync(new Uri(version, endpoint), cancellationToken);
+        using var response = await client.GetAsync(new Uri(version, endpoint), cancellationToken);
         if ((int)response.StatusCode != 200)
             return $"GET /{endpoint} answered {(int)response.StatusCode} instead of 200";
         JsonElement body;
@@ -65,6 +65,4 @@ public sealed class ServiceContract : IDisposable
             return $"GET /{endpoint} answered {body.ValueKind} instead of a JSON object";
         return endpoint == "health" && !body.TryGetProperty("status", out _) ? "GET /health has no status field" : null;
     }
-
-    public void Dispose() => _client.Dispose();
 }

@@ -1,0 +1,42 @@
+using Builder.Worker.Deployment;
+using Builder.Worker.Deployment.Kubernetes;
+
+namespace Builder.Tests.Unit.Deployment;
+
+public sealed class KubernetesObjectsSpecs
+{
+    static readonly string Golden = Path.Combine(AppContext.BaseDirectory, "Deployment", "Golden");
+
+    static readonly DeployManifest Shop = DeployManifestParser.Parse(
+        "service: shop\nruntime: node\nstart: node server.js\ntarget: kubernetes\nhealth:\n  path: /ready\nresources:\n  memory: 256Mi\nenvironment:\n  LOG_LEVEL: info\n");
+
+    [Fact]
+    public void A_version_generates_its_golden_Deployment_and_Service()
+    {
+        var objects = KubernetesObjects.For(Shop, 7, Guid.Parse("5c3a8d1e-0000-4000-8000-000000000007"), "builder/shop:0123456789abcdef", "shop-prod");
+
+        var yaml = objects.Yaml();
+
+        // BUILDER_UPDATE_GOLDEN=1 rewrites the golden file in the source tree after a deliberate change (review the diff).
+        if (Environment.GetEnvironmentVariable("BUILDER_UPDATE_GOLDEN") == "1")
+            File.WriteAllText(Path.Combine(SourceGolden(), "kubernetes.yaml"), yaml);
+        else
+            yaml.ShouldBe(File.ReadAllText(Path.Combine(Golden, "kubernetes.yaml")));
+    }
+
+    static string SourceGolden([System.Runtime.CompilerServices.CallerFilePath] string source = "") => Path.Combine(Path.GetDirectoryName(source)!, "Golden");
+
+    [Fact]
+    public void Each_version_has_its_own_names_and_the_stable_Service_selects_one_version_or_none()
+    {
+        var first = KubernetesObjects.For(Shop, 1, Guid.NewGuid(), "builder/shop:a", "default");
+        var second = KubernetesObjects.For(Shop, 2, Guid.NewGuid(), "builder/shop:b", "default");
+
+        first.Deployment.Metadata.Name.ShouldBe("shop-v1");
+        second.VersionService.Metadata.Name.ShouldBe("shop-v2");
+        second.Deployment.Spec.Selector.MatchLabels.ShouldBe(second.VersionService.Spec.Selector);
+        second.Deployment.Spec.Template.Spec.Containers[0].Env.ShouldContain(e => e.Name == "PORT" && e.Value == "8080");
+        KubernetesObjects.Stable("shop", "default", 2).Spec.Selector[KubernetesObjects.VersionLabel].ShouldBe("2");
+        KubernetesObjects.Stable("shop", "default", null).Spec.Selector[KubernetesObjects.VersionLabel].ShouldBe(KubernetesObjects.NoVersion);
+    }
+}

@@ -1,0 +1,89 @@
+using System.Formats.Tar;
+using Builder.Tests.Support;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace Builder.Tests.Deployment;
+
+/// <summary>
+/// A real container engine (Podman's Docker-compatible API, started by test.sh) and a Node base image
+/// made from this machine's own files, since no registry is reachable: what the docker target needs.
+/// </summary>
+public sealed class ContainerEngine : IAsyncLifetime
+{
+    public const string NodeImage = "local/builder-test-node";
+
+    public string Endpoint { get; } = Environment.GetEnvironmentVariable("BUILDER_TEST_DOCKER_HOST")
+        ?? throw new InvalidOperationException("BUILDER_TEST_DOCKER_HOST is not set: test.sh starts Podman's API for the docker target's tests (see its log for why it did not answer).");
+
+    public DockerClient Client { get; private set; } = default!;
+
+    /// <summary>What an embedded Builder needs to build images on this engine and deploy with the docker target.</summary>
+    public Dictionary<string, string?> Settings => new()
+    {
+        ["Builder:Sandbox:DockerEndpoint"] = Endpoint,
+        ["Builder:Deploy:BaseImages:node"] = NodeImage,
+        ["Builder:Deploy:ReadinessRetryDelay"] = "00:00:00.300",
+    };
+
+    EmbeddedBuilder? _builder;
+
+    public EmbeddedBuilder Builder => _builder ??= EmbeddedBuilder.With(Settings);
+
+    public async Task InitializeAsync()
+    {
+        Client = new DockerClientConfiguration(new Uri(Endpoint)).CreateClient();
+        await Client.System.PingAsync();
+        await ImportNodeImageAsync();
+    }
+
+    /// <summary>busybox for the shell, the host's node and the libraries it links: about 100 MB, imported in seconds.</summary>
+    async Task ImportNodeImageAsync()
+    {
+        var root = Directory.CreateTempSubdirectory("builder-node-image-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, "bin"));
+            Directory.CreateDirectory(Path.Combine(root, "usr", "bin"));
+            Directory.CreateDirectory(Path.Combine(root, "etc"));
+            Directory.CreateDirectory(Path.Combine(root, "tmp"));
+            File.Copy("/bin/busybox", Path.Combine(root, "bin", "busybox"));
+            foreach (var applet in new[] { "sh", "cat", "ls", "env", "sleep" })
+                File.CreateSymbolicLink(Path.Combine(root, "bin", applet), "/bin/busybox");
+            var node = new FileInfo("/usr/bin/node").ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? "/usr/bin/node";
+            File.Copy(node, Path.Combine(root, "usr", "bin", "node"));
+            foreach (var library in Output("ldd", node).Split('\n').SelectMany(l => l.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)).Where(w => w.StartsWith('/')).Distinct())
+            {
+                var target = Path.Combine(root, library.TrimStart('/'));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(new FileInfo(library).ResolveLinkTarget(true)?.FullName ?? library, target, overwrite: true);
+            }
+
+            File.WriteAllText(Path.Combine(root, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n");
+            File.WriteAllText(Path.Combine(root, "etc", "group"), "root:x:0:\nnobody:x:65534:\n");
+            using var tar = new MemoryStream();
+            await TarFile.CreateFromDirectoryAsync(root, tar, includeBaseDirectory: false);
+            tar.Position = 0;
+            await Client.Images.CreateImageAsync(new ImagesCreateParameters { FromSrc = "-", Repo = NodeImage, Tag = "latest" }, tar, null, new Progress<JSONMessage>());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    static string Output(string file, string argument)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(file, [argument]) { RedirectStandardOutput = true })!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return output;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _builder?.Dispose();
+        Client?.Dispose();
+        await Task.CompletedTask;
+    }
+}
