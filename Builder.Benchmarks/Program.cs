@@ -16,12 +16,16 @@ public static class Program
             case "verify":
                 await VerifyBenchmark.RunAsync(args[1..]);
                 return 0;
+            case "rollback":
+                await RollbackBenchmark.RunAsync(args[1..]);
+                return 0;
             default:
                 Console.Error.WriteLine("""
                     usage: dotnet run -c Release --project Builder.Benchmarks -- <benchmark> [BenchmarkDotNet options]
 
                       sandbox     start overhead of the bubblewrap sandbox over a bare process ("true", 200 runs each)
                       workspace   cold clone vs a worktree from the warm mirror, for a generated repository [files, default 5000]
+                      rollback    a failed readiness gate and a breach after the switch on the local target, to the previous version serving again [rounds, default 3]
                       verify      Builder's pipeline for a feature against the same proof by hand (git + dotnet), cold and on a cached base [runs, default 1]
                     """);
                 return 2;

@@ -15,12 +15,13 @@ public sealed class BuilderClient(HttpClient http)
         return Id(await ReadAsync(response, $"registering {url}"));
     }
 
-    public async Task<Guid> SubmitAsync(Guid repositoryId, SampleFeature feature)
+    /// <param name="testsRequired">False for a change that is no feature of code (a configuration, a version file).</param>
+    public async Task<Guid> SubmitAsync(Guid repositoryId, SampleFeature feature, bool testsRequired = true)
     {
         var files = feature.Files.Select(f => new { path = f.Key, mode = "replace", content = f.Value });
         var response = await http.PostAsJsonAsync("/api/features", new
         {
-            repositoryId, title = feature.Title, description = $"{feature.Title}.", approvalMode = "auto", draft = new { files },
+            repositoryId, title = feature.Title, description = $"{feature.Title}.", approvalMode = "auto", testsRequired, draft = new { files },
         });
         return Id(await ReadAsync(response, $"submitting '{feature.Title}'"));
     }
@@ -49,6 +50,8 @@ public sealed class BuilderClient(HttpClient http)
 
     public async Task<IReadOnlyList<string>> ArtifactNamesAsync(Guid id) =>
         JsonNode.Parse(await GetAsync($"/api/features/{id}/artifacts"))!.AsArray().Select(a => (string)a!["name"]!).ToList();
+
+    public async Task<JsonNode> ServiceAsync(string name) => JsonNode.Parse(await GetAsync($"/api/services/{name}"))!;
 
     public Task<string> ArtifactAsync(Guid id, string name) => GetAsync($"/api/features/{id}/artifacts/{name}");
 

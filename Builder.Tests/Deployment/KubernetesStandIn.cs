@@ -49,8 +49,14 @@ public sealed class KubernetesStandIn : IAsyncDisposable
     /// <summary>Each change of a stable Service's version selector: the switches of traffic.</summary>
     public IReadOnlyList<(string Service, string Version)> Switches => _switches.ToList();
 
-    /// <summary>Called before a DELETE is carried out: a test holds it to stop a worker mid-way.</summary>
-    public Func<string, Task>? BeforeDelete { get; set; }
+    /// <summary>
+    /// Asked before a DELETE ("deployments/name") is carried out: a test holds it to stop a worker
+    /// mid-way, and answers false to fail it as a dropped connection would.
+    /// </summary>
+    public Func<string, Task<bool>>? BeforeDelete { get; set; }
+
+    /// <summary>The names of the Deployments in the cluster now.</summary>
+    public IReadOnlyList<string> Deployments => _deployments.Keys.Select(k => k[(k.IndexOf('/') + 1)..]).Order().ToList();
 
     public static async Task<KubernetesStandIn> StartAsync(DockerClient engine)
     {
@@ -137,8 +143,8 @@ public sealed class KubernetesStandIn : IAsyncDisposable
             case "PATCH":
                 return Status(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType", $"the stand-in takes merge patches only, not {context.Request.ContentType}");
             case "DELETE":
-                if (BeforeDelete is { } hold)
-                    await hold($"{kind}/{name}");
+                if (BeforeDelete is { } hold && !await hold($"{kind}/{name}"))
+                    return Status(HttpStatusCode.ServiceUnavailable, "ServiceUnavailable", "the stand-in dropped this delete");
                 if (!store.TryRemove(Key(name), out var removed))
                     return Status(HttpStatusCode.NotFound, "NotFound", $"{kind} \"{name}\" not found");
                 await ChangedAsync(kind, ns, name, null, removed);
