@@ -5,8 +5,10 @@
 #   ./test.sh --unit                            only the specs of Builder.Tests.Unit: no install, no server, seconds
 #
 # It installs what is missing from Debian packages (as root), starts private PostgreSQL, Redis and
-# RabbitMQ servers on loopback ports for this run only, runs the tests against them, stops every
-# server by PID and ends with one line "N passed, N failed, N skipped", which CI reads.
+# RabbitMQ servers on loopback ports for this run only through the AppHost (its servers topology:
+# the same launcher as `dotnet run --project Builder.AppHost -- --topology distributed`) and a
+# Podman API, runs the tests against them, stops them and ends with one line
+# "N passed, N failed, N skipped", which CI reads.
 # The exit code is the one of `dotnet test` (or of `dotnet build` when the build fails).
 set -euo pipefail
 
@@ -158,46 +160,9 @@ install_npm_packages() {
 # ---------------------------------------------------------------------------------------------
 
 RUN_DIR=""
-PG_DATA=""
-REDIS_PIDFILE=""
-RABBIT_DIR=""
-RABBIT_ENV=()
-EPMD_PID=""
-EPMD_PORT=""
+APPHOST_PID=""
 CHILD_PID=""
 PODMAN_PID=""
-
-# Distinct free loopback ports, all held until every one is chosen. They are drawn below the
-# kernel's ephemeral range, so an outgoing connection cannot take one before its server binds it.
-free_ports() {
-  python3 - "$1" <<'PY'
-import random, socket, sys
-try:
-    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
-except OSError:
-    low = 32768
-socks = []
-for _ in range(500):
-    if len(socks) == int(sys.argv[1]):
-        break
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        s.bind(("127.0.0.1", random.randint(10000, low - 1) if low > 11000 else 0))
-        socks.append(s)
-    except OSError:
-        s.close()
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-PY
-}
-
-# PostgreSQL refuses to run as root. The cd keeps it from starting in a folder it cannot read.
-as_postgres() {
-  if is_root; then
-    (cd / && runuser -u postgres -- "$@")
-  else
-    "$@"
-  fi
-}
 
 # A zombie counts as gone: daemons are reparented to PID 1, which reaps them only a moment later.
 pid_alive() {
@@ -234,168 +199,68 @@ show_log() {
   done
 }
 
-start_postgres() {
-  local dir=$RUN_DIR/postgres
-  mkdir -p "$dir"
-  is_root && chown postgres:postgres "$dir"
-  PG_DATA=$dir/data
-  as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
-    --no-sync >"$RUN_DIR/initdb.log" 2>&1 || { show_log "$RUN_DIR/initdb.log"; die "initdb failed"; }
-  # Durability is pointless for a throw-away cluster; many test databases need many connections.
-  local opts="-c listen_addresses=127.0.0.1 -p $PG_PORT -k $dir -c fsync=off"
-  opts+=" -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$dir/server.log" -o "$opts" -w -t 60 start \
-    >/dev/null || { show_log "$dir/server.log"; die "PostgreSQL did not start"; }
+# PostgreSQL, Redis and RabbitMQ (with the vhosts) as the AppHost's resources, on free loopback ports;
+# it writes their connection strings to servers.json once every one answers.
+start_servers() {
+  local vhosts
+  vhosts=$(seq -f 'builder-%g' -s, 1 "$RABBIT_VHOST_COUNT")
+  setsid dotnet run --no-build -c Release --project Builder.AppHost -- \
+    --topology servers --data-dir "$RUN_DIR" --rabbitmq-vhosts "$vhosts" </dev/null >"$RUN_DIR/apphost.log" 2>&1 &
+  APPHOST_PID=$!
 }
 
-wait_postgres() {
-  local tries=300
-  until "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres; do
+wait_servers() {
+  local file=$RUN_DIR/servers/servers.json tries=1800
+  until [ -s "$file" ]; do
     tries=$((tries - 1))
-    [ "$tries" -gt 0 ] || { show_log "$RUN_DIR/postgres/server.log"; die "PostgreSQL is not ready"; }
-    sleep 0.1
-  done
-}
-
-start_redis() {
-  local dir=$RUN_DIR/redis
-  mkdir -p "$dir"
-  REDIS_PIDFILE=$dir/redis.pid
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-    --pidfile "$REDIS_PIDFILE" --logfile "$dir/redis.log" --dir "$dir" </dev/null >/dev/null ||
-    { show_log "$dir/redis.log"; die "Redis did not start"; }
-}
-
-wait_redis() {
-  local tries=300
-  until [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; do
-    tries=$((tries - 1))
-    [ "$tries" -gt 0 ] || { show_log "$RUN_DIR/redis/redis.log"; die "Redis is not ready"; }
-    sleep 0.1
-  done
-}
-
-rabbitmqctl() { env "${RABBIT_ENV[@]}" "$RABBIT_BIN/rabbitmqctl" "$@"; }
-
-start_rabbitmq() {
-  RABBIT_DIR=$RUN_DIR/rabbitmq
-  mkdir -p "$RABBIT_DIR/home" "$RABBIT_DIR/mnesia" "$RABBIT_DIR/log"
-  printf '[].\n' >"$RABBIT_DIR/enabled_plugins"
-  : >"$RABBIT_DIR/rabbitmq-env.conf"
-  cat >"$RABBIT_DIR/rabbitmq.conf" <<'CONF'
-# Test broker: loopback only (ports come from the environment); guest may connect from loopback.
-disk_free_limit.absolute = 50MB
-log.console = false
-log.file.level = warning
-CONF
-  # The server and every CLI call share this cookie through HOME.
-  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$RABBIT_DIR/home/.erlang.cookie"
-  chmod 400 "$RABBIT_DIR/home/.erlang.cookie"
-
-  # Every path points into the run folder so nothing from /etc/rabbitmq or /var/lib/rabbitmq is
-  # read or written. CLI calls get port 0 for their own distribution listener: the default fixed
-  # range (35672-35682) could clash with another run or service.
-  RABBIT_ENV=(
-    "HOME=$RABBIT_DIR/home"
-    "RABBITMQ_NODENAME=rabbit@localhost"
-    "RABBITMQ_NODE_IP_ADDRESS=127.0.0.1"
-    "RABBITMQ_NODE_PORT=$AMQP_PORT"
-    "RABBITMQ_DIST_PORT=$DIST_PORT"
-    "ERL_EPMD_ADDRESS=127.0.0.1"
-    "ERL_EPMD_PORT=$EPMD_PORT"
-    "RABBITMQ_MNESIA_BASE=$RABBIT_DIR/mnesia"
-    "RABBITMQ_LOG_BASE=$RABBIT_DIR/log"
-    "RABBITMQ_PID_FILE=$RABBIT_DIR/rabbitmq.pid"
-    "RABBITMQ_ENABLED_PLUGINS_FILE=$RABBIT_DIR/enabled_plugins"
-    "RABBITMQ_CONFIG_FILE=$RABBIT_DIR/rabbitmq.conf"
-    "RABBITMQ_ADVANCED_CONFIG_FILE=$RABBIT_DIR/advanced.config"
-    "RABBITMQ_CONF_ENV_FILE=$RABBIT_DIR/rabbitmq-env.conf"
-    "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1}"
-    "RABBITMQ_CTL_DIST_PORT_MIN=0"
-    "RABBITMQ_CTL_DIST_PORT_MAX=0"
-  )
-
-  # Started here rather than by the Erlang VM so its PID is known: epmd outlives `rabbitmqctl stop`.
-  /usr/lib/erlang/bin/epmd -address 127.0.0.1 -port "$EPMD_PORT" </dev/null >"$RABBIT_DIR/epmd.log" 2>&1 &
-  EPMD_PID=$!
-  local tries=100
-  until /usr/lib/erlang/bin/epmd -port "$EPMD_PORT" -names >/dev/null 2>&1; do
-    tries=$((tries - 1))
-    if [ "$tries" -le 0 ] || ! pid_alive "$EPMD_PID"; then
-      show_log "$RABBIT_DIR/epmd.log"
-      die "epmd did not start"
+    if [ "$tries" -le 0 ] || ! pid_alive "$APPHOST_PID"; then
+      show_log "$RUN_DIR/apphost.log"
+      die "the AppHost's servers did not start"
     fi
     sleep 0.1
   done
-
-  env "${RABBIT_ENV[@]}" "$RABBIT_BIN/rabbitmq-server" -detached \
-    </dev/null >"$RABBIT_DIR/startup.log" 2>&1 || { show_log "$RABBIT_DIR/startup.log"; die "RabbitMQ did not start"; }
-}
-
-wait_rabbitmq() {
-  local tries=1200 pidfile=$RABBIT_DIR/rabbitmq.pid
-  until (exec 3<>"/dev/tcp/127.0.0.1/$AMQP_PORT") 2>/dev/null; do
-    tries=$((tries - 1))
-    # The VM writes its PID file early in boot; if that process is gone, boot failed: say so now.
-    if [ "$tries" -le 0 ] || { [ -s "$pidfile" ] && ! pid_alive "$(tr -dc '0-9' <"$pidfile")"; }; then
-      show_log "$RABBIT_DIR/startup.log" "$RABBIT_DIR"/log/*.log
-      die "RabbitMQ is not listening on 127.0.0.1:$AMQP_PORT"
-    fi
-    sleep 0.1
-  done
-  rabbitmqctl -q await_startup --timeout 120 >/dev/null ||
-    { show_log "$RABBIT_DIR"/log/*.log; die "RabbitMQ did not finish starting"; }
-}
-
-create_rabbitmq_vhosts() {
-  local i vhosts=() defs="$RABBIT_DIR/definitions.json"
-  for i in $(seq 1 "$RABBIT_VHOST_COUNT"); do vhosts+=("builder-$i"); done
-  RABBIT_VHOSTS=$(IFS=,; echo "${vhosts[*]}")
-  # One import instead of 2 x 12 CLI calls, each of which boots an Erlang VM (about a second).
-  python3 - "$defs" "${vhosts[@]}" <<'PY'
-import json, sys
-path, vhosts = sys.argv[1], sys.argv[2:]
-json.dump({
-    "vhosts": [{"name": v} for v in vhosts],
-    "permissions": [{"user": "guest", "vhost": v, "configure": ".*", "write": ".*", "read": ".*"}
-                    for v in vhosts],
-}, open(path, "w"))
+  eval "$(python3 - "$file" <<'PY'
+import json, shlex, sys
+servers = json.load(open(sys.argv[1]))
+print("export BUILDER_TEST_POSTGRES=" + shlex.quote(servers["postgres"].replace(";Database=builder", "")))
+print("export BUILDER_TEST_REDIS=" + shlex.quote(servers["redis"]))
+print("export BUILDER_TEST_RABBITMQ=" + shlex.quote(servers["rabbitmq"].rstrip("/")))
+print("export BUILDER_TEST_RABBITMQ_VHOSTS=" + shlex.quote(",".join(servers["rabbitmqVirtualHosts"])))
 PY
-  rabbitmqctl -q import_definitions "$defs" >/dev/null || die "could not create the RabbitMQ vhosts"
+)"
 }
 
-stop_rabbitmq() {
-  [ -n "$RABBIT_DIR" ] || return 0
-  local pid=""
-  [ -s "$RABBIT_DIR/rabbitmq.pid" ] && pid=$(tr -dc '0-9' <"$RABBIT_DIR/rabbitmq.pid")
-  if pid_alive "$pid"; then
-    timeout 60 env "${RABBIT_ENV[@]}" "$RABBIT_BIN/rabbitmqctl" -q stop >/dev/null 2>&1 || true
-    # stop returns once the broker has stopped; the VM itself exits a moment later.
-    wait_gone "$pid" 20 || kill_pid "$pid"
-  fi
-  kill_pid "$EPMD_PID"
-  # An epmd started by the Erlang VM itself (if ours had died) is found by the port it serves.
-  local proc
+# The processes of this run: a command line or working folder under the run folder.
+run_processes() {
+  local proc pid
   for proc in /proc/[0-9]*; do
-    [ "$(cat "$proc/comm" 2>/dev/null)" = epmd ] || continue
-    if tr '\0' '\n' <"$proc/environ" 2>/dev/null | grep -qx "ERL_EPMD_PORT=$EPMD_PORT" ||
-      tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -q -- "-port $EPMD_PORT "; then
-      kill_pid "${proc#/proc/}"
+    pid=${proc#/proc/}
+    [ "$pid" != $$ ] || continue
+    if { tr '\0' ' ' <"$proc/cmdline"; } 2>/dev/null | grep -qF -- "$RUN_DIR/" ||
+      [[ "$(readlink "$proc/cwd" 2>/dev/null)" == "$RUN_DIR"/* ]]; then
+      echo "$pid"
     fi
   done
-  RABBIT_DIR=""
 }
 
-stop_postgres() {
-  if [ -z "$PG_DATA" ] || [ ! -f "$PG_DATA/postmaster.pid" ]; then
-    PG_DATA=""
-    return 0
+# SIGTERM to the AppHost: Aspire (DCP) stops every server it started, finishing a moment after the
+# AppHost itself exits. Whatever of this run is still alive after that is killed, named in the log.
+stop_servers() {
+  if [ -n "$APPHOST_PID" ] && pid_alive "$APPHOST_PID"; then
+    kill -TERM "$APPHOST_PID" 2>/dev/null || true
+    wait_gone "$APPHOST_PID" 60 || kill -KILL -- "-$APPHOST_PID" 2>/dev/null || true
   fi
-  local pid
-  pid=$(head -n 1 "$PG_DATA/postmaster.pid")
-  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
-  wait_gone "$pid" 5 || kill_pid "$pid"
-  PG_DATA=""
+  APPHOST_PID=""
+  [ -n "$RUN_DIR" ] || return 0
+  local tries=200 pid
+  while [ -n "$(run_processes)" ] && [ "$tries" -gt 0 ]; do
+    sleep 0.1
+    tries=$((tries - 1))
+  done
+  for pid in $(run_processes); do
+    log "still running 20 s after the AppHost stopped, killed: $({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | cut -c1-120)"
+    kill_pid "$pid"
+  done
 }
 
 # A real container engine for the docker deploy target: Podman's Docker-compatible API on a socket of
@@ -440,13 +305,6 @@ stop_podman() {
   PODMAN_PID=""
 }
 
-stop_redis() {
-  if [ -n "$REDIS_PIDFILE" ] && [ -s "$REDIS_PIDFILE" ]; then
-    kill_pid "$(tr -dc '0-9' <"$REDIS_PIDFILE")"
-  fi
-  REDIS_PIDFILE=""
-}
-
 # Idempotent and best effort (always called as `cleanup || true`, which also switches off set -e
 # inside): runs before the closing line and again from the EXIT trap.
 cleanup() {
@@ -455,10 +313,8 @@ cleanup() {
     wait_gone "$CHILD_PID" 15 || kill -KILL -- "-$CHILD_PID" 2>/dev/null || true
   fi
   CHILD_PID=""
-  stop_rabbitmq
-  stop_postgres
-  stop_redis
   stop_podman
+  stop_servers
   remove_policy_rc_d
   if [ -n "$RUN_DIR" ] && [ -d "$RUN_DIR" ]; then
     rm -rf "$RUN_DIR"
@@ -540,25 +396,13 @@ fi
 
 RUN_DIR=$(mktemp -d /tmp/builder-test.XXXXXXXX)
 chmod 711 "$RUN_DIR" # the postgres user must reach its folder inside
-read -r PG_PORT REDIS_PORT AMQP_PORT DIST_PORT EPMD_PORT <<<"$(free_ports 5)"
-[ -n "$EPMD_PORT" ] || die "could not find 5 free loopback ports"
 
 started=$SECONDS
-start_rabbitmq # slowest to boot: the others start while it does
-start_postgres
-start_redis
+start_servers
 start_podman
-wait_postgres
-wait_redis
 wait_podman
-wait_rabbitmq
-create_rabbitmq_vhosts
-log "servers up in $((SECONDS - started)) s: PostgreSQL 127.0.0.1:$PG_PORT, Redis 127.0.0.1:$REDIS_PORT, RabbitMQ 127.0.0.1:$AMQP_PORT (run folder $RUN_DIR)"
-
-export BUILDER_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres"
-export BUILDER_TEST_REDIS="127.0.0.1:$REDIS_PORT"
-export BUILDER_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:$AMQP_PORT"
-export BUILDER_TEST_RABBITMQ_VHOSTS="$RABBIT_VHOSTS"
+wait_servers
+log "servers up in $((SECONDS - started)) s: PostgreSQL, Redis and RabbitMQ from the AppHost (run folder $RUN_DIR)"
 export BUILDER_TEST_CHROMIUM="$CHROMIUM"
 
 rm -rf "$RESULTS_DIR"

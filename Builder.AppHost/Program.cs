@@ -3,10 +3,18 @@ using Builder.AppHost;
 using Builder.AppHost.LocalServers;
 
 var sinceStart = Stopwatch.StartNew();
-var builder = DistributedApplication.CreateBuilder(args);
+// The servers topology is infrastructure for programs started beside it (the test suite): no dashboard to open.
+var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = args, DisableDashboard = AppHostSettings.ServersOnly(args) });
 var settings = AppHostSettings.From(builder.Configuration, Path.GetDirectoryName(builder.AppHostDirectory)!);
 var distributed = settings.Topology == Topology.Distributed;
 var data = settings.TopologyDirectory;
+
+if (settings.Topology == Topology.Servers)
+{
+    BuilderServers.Add(builder, data, settings.RabbitMqVirtualHosts).AnnounceWhenReady(data, settings.RabbitMqVirtualHosts);
+    builder.Build().Run();
+    return;
+}
 var adminKey = AdminKey.Resolve(settings);
 adminKey.PrintIfNew();
 
@@ -27,10 +35,8 @@ var web = builder.AddBuilderProject<Projects.Builder_Web>("web", settings.WebPor
 
 if (distributed)
 {
-    var ports = Ports.FreePorts(5 + settings.Workers);
-    var postgres = builder.AddLocalPostgres("postgres", Path.Combine(data, "postgres"), ports[0]);
-    var redis = builder.AddLocalRedis("redis", Path.Combine(data, "redis"), ports[1]);
-    var rabbitmq = builder.AddLocalRabbitMq("rabbitmq", Path.Combine(data, "rabbitmq"), ports[2], distributionPort: ports[3], epmdPort: ports[4]);
+    var ports = Ports.FreePorts(settings.Workers);
+    var (postgres, redis, rabbitmq) = BuilderServers.Add(builder, data, settings.RabbitMqVirtualHosts);
 
     // The workers run the pipeline; the Api only accepts and reports.
     api.WithServers(postgres, rabbitmq, redis)
@@ -39,7 +45,7 @@ if (distributed)
     for (var i = 1; i <= settings.Workers; i++)
     {
         // After the Api, which owns the database schema.
-        builder.AddBuilderProject<Projects.Builder_Worker>($"worker-{i}", ports[4 + i], "/health", Path.Combine(data, $"worker-{i}"))
+        builder.AddBuilderProject<Projects.Builder_Worker>($"worker-{i}", ports[i - 1], "/health", Path.Combine(data, $"worker-{i}"))
             .WithServers(postgres, rabbitmq, redis)
             .WaitFor(api)
             .AnnounceWhenReady(sinceStart);

@@ -40,7 +40,9 @@ public static class PostgresServerExtensions
         var (command, prefix) = LocalServerExtensions.AsUser("postgres", postgres);
         return builder.AddResource(new PostgresServerResource(name, command, dataDirectory))
             .WithArgs([.. prefix, "-D", cluster, "-p", $"{port}", "-k", dataDirectory,
-                "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])
+                "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+                // The Api, each worker and their Npgsql pools (and a test suite's many databases) need more than the default 100.
+                "-c", "max_connections=300"])
             .ListeningOn(port, async cancellationToken =>
             {
                 await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Timeout=3");

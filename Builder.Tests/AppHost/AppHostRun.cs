@@ -37,7 +37,7 @@ sealed class AppHostRun : IAsyncDisposable
     public string AdminKey => File.ReadAllText(Path.Combine(Data.FullName, "admin-key")).Trim();
 
     /// <summary>Starts the AppHost and waits until each of <paramref name="healthy"/> reports healthy.</summary>
-    public static async Task<AppHostRun> StartAsync(string topology, string[] healthy, ITestOutputHelper log)
+    public static async Task<AppHostRun> StartAsync(string topology, string[] healthy, ITestOutputHelper log, params string[] options)
     {
         var data = Directory.CreateTempSubdirectory("builder-aspire-");
         // PostgreSQL runs as its own user, which must be able to reach its folder under this one.
@@ -53,7 +53,7 @@ sealed class AppHostRun : IAsyncDisposable
         try
         {
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Builder_AppHost>(
-                ["--topology", topology, "--api-port", $"{ports[0]}", "--web-port", $"{ports[1]}", "--data-dir", data.FullName],
+                ["--topology", topology, "--api-port", $"{ports[0]}", "--web-port", $"{ports[1]}", "--data-dir", data.FullName, .. options],
                 timeout.Token);
             // The test log should hold what the test says and what went wrong, not every poll of a resource
             // that is still starting (their state is in the assertion messages).

@@ -41,6 +41,36 @@ public sealed class AspireAppHostTests(ITestOutputHelper log)
         }
     }
 
+    /// <summary>The servers alone, as test.sh and a developer's IDE use them: what servers.json says must answer.</summary>
+    [Fact]
+    public async Task Servers_topology_runs_the_three_servers_with_their_vhosts_and_says_where_they_answer()
+    {
+        var run = await AppHostRun.StartAsync("servers", ["postgres", "redis", "rabbitmq-epmd", "rabbitmq"], log, "--rabbitmq-vhosts", "team-a,team-b");
+        await using (run)
+        {
+            run.Resources.ShouldBe(["postgres-init", "postgres", "redis", "rabbitmq-epmd", "rabbitmq"], ignoreOrder: true);
+            var file = Path.Combine(run.Data.FullName, "servers", "servers.json");
+            var servers = await Eventually.Until(() => File.Exists(file) ? System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file)) : null,
+                s => s is not null, "servers.json written", TimeSpan.FromMinutes(1));
+
+            await using (var postgres = new Npgsql.NpgsqlConnection(servers!["postgres"]!.GetValue<string>()))
+            {
+                await postgres.OpenAsync();
+                postgres.Database.ShouldBe("builder");
+            }
+
+            await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(servers["redis"]!.GetValue<string>()))
+                (await redis.GetDatabase().PingAsync()).ShouldBeLessThan(TimeSpan.FromSeconds(5));
+
+            servers["rabbitmqVirtualHosts"]!.AsArray().Select(v => (string)v!).ShouldBe(["team-a", "team-b"]);
+            var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(servers["rabbitmq"]!.GetValue<string>() + "team-b") };
+            await using (var broker = await factory.CreateConnectionAsync())
+                broker.IsOpen.ShouldBeTrue();
+
+            (await run.StopAsync()).ShouldBeEmpty("processes the AppHost started outlived it");
+        }
+    }
+
     [Fact]
     public async Task Distributed_topology_is_healthy_and_completes_a_drafted_feature()
     {
