@@ -1,3 +1,4 @@
+using Builder.Worker.Environments;
 using Builder.Worker.StateMachines;
 using Builder.Worker.Tasks;
 using Builder.Core;
@@ -45,6 +46,7 @@ public static class Extensions
         builder.Services.AddSingleton<PhaseServices>();
         builder.AddAgent();
         builder.Services.AddSingleton<StepRunner>();
+        builder.AddEnvironments();
         builder.Services.AddSingleton<BaseResultsCache>();
         builder.Services.AddSingleton<TestSuites>();
         builder.AddSandbox();

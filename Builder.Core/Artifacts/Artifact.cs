@@ -24,4 +24,7 @@ public static class ArtifactNames
     public const string BuildLog = "build.log";
     public const string TestLog = "test.log";
     public const string TestResults = "test-results.json";
+
+    /// <summary>The environment image the run's commands run in (written by Plan when the repository declares one).</summary>
+    public const string Environment = "environment.json";
 }

@@ -32,6 +32,9 @@ public static class EventTypes
     public const string PullRequestSkipped = "pull_request.skipped";
     public const string CommitStatusPosted = "commit_status.posted";
     public const string CommitStatusFailed = "commit_status.failed";
+    public const string EnvironmentImageBuilt = "environment.image_built";
+    public const string EnvironmentImageReused = "environment.image_reused";
+    public const string EnvironmentFallback = "environment.fallback";
     public const string DeploySkipped = "deploy.skipped";
     public const string HealthCheckSkipped = "healthcheck.skipped";
     public const string ManifestRead = "deploy.manifest_read";

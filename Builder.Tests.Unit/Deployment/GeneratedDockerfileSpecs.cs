@@ -6,8 +6,6 @@ namespace Builder.Tests.Deployment;
 /// <summary>The Dockerfile generated per runtime, against golden files: any change to it is a visible diff and a generator version bump.</summary>
 public sealed class GeneratedDockerfileSpecs
 {
-    static readonly string Golden = Path.Combine(AppContext.BaseDirectory, "Deployment", "Golden");
-
     [Theory]
     [InlineData("dotnet", "dotnet publish/Api.dll")]
     [InlineData("node", "node server.js")]
@@ -21,14 +19,8 @@ public sealed class GeneratedDockerfileSpecs
 
         var generated = GeneratedDockerfile.For(manifest, baseImage);
 
-        // BUILDER_UPDATE_GOLDEN=1 rewrites the golden files in the source tree after a deliberate change (review the diff).
-        if (Environment.GetEnvironmentVariable("BUILDER_UPDATE_GOLDEN") == "1")
-            File.WriteAllText(Path.Combine(SourceGolden(), $"{runtime}.Dockerfile"), generated);
-        else
-            generated.ShouldBe(File.ReadAllText(Path.Combine(Golden, $"{runtime}.Dockerfile")));
+        GoldenFile.ShouldMatch(generated, $"{runtime}.Dockerfile");
     }
-
-    static string SourceGolden([System.Runtime.CompilerServices.CallerFilePath] string source = "") => Path.Combine(Path.GetDirectoryName(source)!, "Golden");
 
     [Fact]
     public void The_same_manifest_gives_the_same_text_and_a_fixed_port_is_exposed_as_written()

@@ -5,8 +5,6 @@ namespace Builder.Tests.Unit.Deployment;
 
 public sealed class KubernetesObjectsSpecs
 {
-    static readonly string Golden = Path.Combine(AppContext.BaseDirectory, "Deployment", "Golden");
-
     static readonly DeployManifest Shop = DeployManifestParser.Parse(
         "service: shop\nruntime: node\nstart: node server.js\ntarget: kubernetes\nhealth:\n  path: /ready\nresources:\n  memory: 256Mi\nenvironment:\n  LOG_LEVEL: info\n");
 
@@ -17,14 +15,8 @@ public sealed class KubernetesObjectsSpecs
 
         var yaml = objects.Yaml();
 
-        // BUILDER_UPDATE_GOLDEN=1 rewrites the golden file in the source tree after a deliberate change (review the diff).
-        if (Environment.GetEnvironmentVariable("BUILDER_UPDATE_GOLDEN") == "1")
-            File.WriteAllText(Path.Combine(SourceGolden(), "kubernetes.yaml"), yaml);
-        else
-            yaml.ShouldBe(File.ReadAllText(Path.Combine(Golden, "kubernetes.yaml")));
+        GoldenFile.ShouldMatch(yaml, "kubernetes.yaml");
     }
-
-    static string SourceGolden([System.Runtime.CompilerServices.CallerFilePath] string source = "") => Path.Combine(Path.GetDirectoryName(source)!, "Golden");
 
     [Fact]
     public void Each_version_has_its_own_names_and_the_stable_Service_selects_one_version_or_none()

@@ -81,7 +81,8 @@ public sealed class DockerContainerSpecTests
         var spec = DockerContainerSpec.For(Request(), Options);
 
         spec.Image.ShouldBe("builder/sandbox:1");
-        spec.Cmd.ShouldBe(["/bin/sh", "-c", "dotnet test"]);
+        spec.Cmd.Take(2).ShouldBe(["/bin/sh", "-c"]);
+        spec.Cmd[^1].ShouldBe("dotnet test", "the command is an argument of the wrapper, never spliced into its script");
         spec.User.ShouldBe("1000:1000");
         spec.HostConfig.UsernsMode.ShouldBe("host");
         spec.HostConfig.CapDrop.ShouldBe(["ALL"]);

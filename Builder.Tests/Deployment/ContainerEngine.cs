@@ -38,9 +38,16 @@ public sealed class ContainerEngine : IAsyncLifetime
     }
 
     /// <summary>busybox for the shell, the host's node and the libraries it links: about 100 MB, imported in seconds.</summary>
-    async Task ImportNodeImageAsync()
+    Task ImportNodeImageAsync() => ImportAsync(NodeImage, "latest", programs: ["/usr/bin/node"]);
+
+    /// <summary>
+    /// An image made from this machine's files, since no registry is reachable: busybox with its usual
+    /// applets, the <paramref name="programs"/> (under /usr/bin, with every library they link) and
+    /// <paramref name="files"/> (path → text; executable when it starts with #!).
+    /// </summary>
+    public async Task ImportAsync(string repository, string tag, IEnumerable<string>? programs = null, IReadOnlyDictionary<string, string>? files = null)
     {
-        var root = Directory.CreateTempSubdirectory("builder-node-image-").FullName;
+        var root = Directory.CreateTempSubdirectory("builder-image-").FullName;
         try
         {
             Directory.CreateDirectory(Path.Combine(root, "bin"));
@@ -48,15 +55,27 @@ public sealed class ContainerEngine : IAsyncLifetime
             Directory.CreateDirectory(Path.Combine(root, "etc"));
             Directory.CreateDirectory(Path.Combine(root, "tmp"));
             File.Copy("/bin/busybox", Path.Combine(root, "bin", "busybox"));
-            foreach (var applet in new[] { "sh", "cat", "ls", "env", "sleep" })
+            foreach (var applet in new[] { "sh", "cat", "ls", "env", "sleep", "echo", "grep", "head", "tail", "wget", "test", "mkdir", "rm", "cut", "tr", "dd" })
                 File.CreateSymbolicLink(Path.Combine(root, "bin", applet), "/bin/busybox");
-            var node = new FileInfo("/usr/bin/node").ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? "/usr/bin/node";
-            File.Copy(node, Path.Combine(root, "usr", "bin", "node"));
-            foreach (var library in Output("ldd", node).Split('\n').SelectMany(l => l.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)).Where(w => w.StartsWith('/')).Distinct())
+            foreach (var program in programs ?? [])
             {
-                var target = Path.Combine(root, library.TrimStart('/'));
+                var real = new FileInfo(program).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? program;
+                File.Copy(real, Path.Combine(root, "usr", "bin", Path.GetFileName(program)));
+                foreach (var library in Output("ldd", real).Split('\n').SelectMany(l => l.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)).Where(w => w.StartsWith('/')).Distinct())
+                {
+                    var target = Path.Combine(root, library.TrimStart('/'));
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    File.Copy(new FileInfo(library).ResolveLinkTarget(true)?.FullName ?? library, target, overwrite: true);
+                }
+            }
+
+            foreach (var (path, text) in files ?? new Dictionary<string, string>())
+            {
+                var target = Path.Combine(root, path.TrimStart('/'));
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(new FileInfo(library).ResolveLinkTarget(true)?.FullName ?? library, target, overwrite: true);
+                File.WriteAllText(target, text);
+                if (text.StartsWith("#!", StringComparison.Ordinal) && !OperatingSystem.IsWindows())
+                    File.SetUnixFileMode(target, (UnixFileMode)0b111_101_101);
             }
 
             File.WriteAllText(Path.Combine(root, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n");
@@ -64,7 +83,10 @@ public sealed class ContainerEngine : IAsyncLifetime
             using var tar = new MemoryStream();
             await TarFile.CreateFromDirectoryAsync(root, tar, includeBaseDirectory: false);
             tar.Position = 0;
-            await Client.Images.CreateImageAsync(new ImagesCreateParameters { FromSrc = "-", Repo = NodeImage, Tag = "latest" }, tar, null, new Progress<JSONMessage>());
+            await Client.Images.CreateImageAsync(new ImagesCreateParameters { FromSrc = "-", Repo = repository, Tag = tag }, tar, null, new Progress<JSONMessage>());
+            // Podman's import names the image :latest whatever tag it is given.
+            if (tag != "latest")
+                await Client.Images.TagImageAsync($"{repository}:latest", new ImageTagParameters { RepositoryName = repository, Tag = tag });
         }
         finally
         {

@@ -61,13 +61,7 @@ public sealed class DockerDeployTests(ContainerEngine engine, Xunit.Abstractions
     public async Task A_service_is_built_into_an_image_run_as_a_container_switched_blue_green_and_a_failing_version_is_rolled_back()
     {
         var name = $"dkr-{Guid.NewGuid():N}"[..20];
-        using var repository = TestRepository.Create(new Dictionary<string, string>
-        {
-            ["Makefile"] = "build:\n\t@node --check server.js\n\ntest:\n\t@echo tests passed\n",
-            ["server.js"] = NodeService.Server,
-            ["version.txt"] = "0\n",
-            ["builder.yaml"] = Manifest(name),
-        });
+        using var repository = NodeService.Repository(Manifest(name));
         var repositoryId = await _api.RegisterRepositoryAsync(repository.RemotePath);
         try
         {

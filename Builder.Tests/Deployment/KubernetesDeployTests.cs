@@ -91,13 +91,7 @@ public sealed class KubernetesDeployTests(KubernetesCluster cluster) : IClassFix
     public async Task Versions_run_side_by_side_as_Deployments_the_stable_Service_switches_and_a_failing_version_is_rolled_back()
     {
         var name = $"k8s-{Guid.NewGuid():N}"[..20];
-        using var repository = TestRepository.Create(new Dictionary<string, string>
-        {
-            ["Makefile"] = "build:\n\t@node --check server.js\n\ntest:\n\t@echo tests passed\n",
-            ["server.js"] = NodeService.Server,
-            ["version.txt"] = "0\n",
-            ["builder.yaml"] = KubernetesCluster.Manifest(name),
-        });
+        using var repository = NodeService.Repository(KubernetesCluster.Manifest(name));
         var repositoryId = await _api.RegisterRepositoryAsync(repository.RemotePath);
 
         var first = await DeployAsync(repositoryId, "1");

@@ -1,3 +1,5 @@
+using Builder.Tests.Support;
+
 namespace Builder.Tests.Deployment;
 
 /// <summary>The small Node HTTP service the container deploy tests build into images.</summary>
@@ -18,4 +20,13 @@ public static class NodeService
           res.end(mode === 'unready' ? 'broken\n' : `version ${version} in ${require('os').hostname()}\n`);
         }).listen(Number(process.env.PORT), '0.0.0.0');
         """;
+
+    /// <summary>A repository of the service at version 0, with a Makefile whose build checks the script, and <paramref name="manifest"/> as its builder.yaml.</summary>
+    public static TestRepository Repository(string manifest) => TestRepository.Create(new Dictionary<string, string>
+    {
+        ["Makefile"] = "build:\n\t@node --check server.js\n\ntest:\n\t@echo tests passed\n",
+        ["server.js"] = Server,
+        ["version.txt"] = "0\n",
+        ["builder.yaml"] = manifest,
+    });
 }

@@ -36,13 +36,7 @@ public sealed class RollbackCrashTests
         var api = cluster.Admin();
 
         var name = $"rbc-{Guid.NewGuid():N}"[..20];
-        using var repository = TestRepository.Create(new Dictionary<string, string>
-        {
-            ["Makefile"] = "build:\n\t@node --check server.js\n\ntest:\n\t@echo tests passed\n",
-            ["server.js"] = NodeService.Server,
-            ["version.txt"] = "0\n",
-            ["builder.yaml"] = KubernetesCluster.Manifest(name),
-        });
+        using var repository = NodeService.Repository(KubernetesCluster.Manifest(name));
         var repositoryId = await api.RegisterRepositoryAsync(repository.RemotePath);
         Guid secondId = default;
         foreach (var version in new[] { "1", "2" })

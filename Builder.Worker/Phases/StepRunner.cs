@@ -3,6 +3,7 @@ using Builder.Core.Events;
 using Builder.Core.Policy;
 using Builder.Worker.Pipeline;
 using Builder.Worker.Sandbox;
+using Builder.Worker.Sandbox.Docker;
 using Builder.Worker.Toolchains;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +21,7 @@ public enum Step
 /// only step with network (it fills the package caches), build and test run offline against them.
 /// Output streams into the run's events and accumulates in one log artifact per phase.
 /// </summary>
-public sealed class StepRunner(ISandbox sandbox, PhaseServices services, IOptions<SandboxOptions> sandboxOptions)
+public sealed class StepRunner(ISandbox sandbox, DockerSandbox containers, PhaseServices services, IOptions<SandboxOptions> sandboxOptions)
 {
     /// <summary>
     /// Package caches are per tenant: a restore runs the repository's install hooks with the cache
@@ -79,13 +80,25 @@ public sealed class StepRunner(ISandbox sandbox, PhaseServices services, IOption
             (step == Step.Restore || cache.WritableAfterRestore ? writable : readOnly).Add(path);
         }
 
+        // A repository that declares its environment runs in that image, with the caches it keeps.
+        var environmentImage = await Plan.RunEnvironment.LoadAsync(run);
+        foreach (var cache in environmentImage?.Caches ?? [])
+        {
+            var path = Path.Combine(CacheRoot(run), "environment", cache);
+            Directory.CreateDirectory(path);
+            environment[Environments.EnvironmentDockerfile.CacheLayout[cache].Variable] = path;
+            (step == Step.Restore ? writable : readOnly).Add(path);
+        }
+
+        var runner = environmentImage is null ? sandbox : containers;
         var stream = run.OpenLog($"{step.ToString().ToLowerInvariant()}{label}");
         stream.Line($"$ {command}");
         SandboxResult result;
         try
         {
-            result = await sandbox.RunAsync(new SandboxRequest(command, workspace)
+            result = await runner.RunAsync(new SandboxRequest(command, workspace)
             {
+                Image = environmentImage?.Image,
                 Network = step == Step.Restore,
                 Egress = step == Step.Restore ? EgressFor(run, commands) : null,
                 Environment = environment,
@@ -104,7 +117,7 @@ public sealed class StepRunner(ISandbox sandbox, PhaseServices services, IOption
         }
 
         foreach (var notice in result.Notices)
-            await run.RecordAsync(EventTypes.SandboxNotice, new { sandbox = sandbox.Name, notice }, notice.GetHashCode().ToString("x8"));
+            await run.RecordAsync(EventTypes.SandboxNotice, new { sandbox = runner.Name, notice }, notice.GetHashCode().ToString("x8"));
         foreach (var denial in result.EgressDenied)
             await run.RecordAsync(EventTypes.EgressDenied, new { step = step.ToString().ToLowerInvariant(), host = denial.Host, port = denial.Port },
                 $"{step}:{denial.Host}:{denial.Port}");

@@ -16,6 +16,9 @@ public interface ISandbox
 /// <summary>What to run and within which limits.</summary>
 public sealed record SandboxRequest(string Command, string Workspace)
 {
+    /// <summary>The container image to run in (a repository's environment image); null for the sandbox's default.</summary>
+    public string? Image { get; init; }
+
     /// <summary>Only dependency restore may reach the network.</summary>
     public bool Network { get; init; }
 

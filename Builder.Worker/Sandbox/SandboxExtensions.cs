@@ -27,6 +27,8 @@ public static class SandboxExtensions
         builder.Services.AddSingleton<SandboxSelector>();
         builder.Services.AddSingleton<ISandbox>(services => services.GetRequiredService<SandboxSelector>().Selected);
         builder.Services.AddHostedService<SandboxStartup>();
+        // Commands of a repository with an environment image run in it, whichever sandbox is the default.
+        builder.Services.AddSingleton<Docker.DockerSandbox>();
         return builder;
     }
 

@@ -11,10 +11,10 @@ namespace Builder.Worker.Phases.Plan;
 
 /// <summary>
 /// Plan: fetch the repository, fix the base commit of the target branch, detect how to build and
-/// test it, and record the plan — for a draft, the files it touches; without one, the plan Builder's
+/// test it (and build the environment image the repository declares), and record the plan — for a draft, the files it touches; without one, the plan Builder's
 /// agent made (steps, files, tests, risks), which the checkpoints gate shows.
 /// </summary>
-public sealed class PlanFeatureConsumer(PhaseServices services, AgentRunner agent) : PhaseConsumer<PlanFeature>(services)
+public sealed class PlanFeatureConsumer(PhaseServices services, AgentRunner agent, PlanEnvironment environment) : PhaseConsumer<PlanFeature>(services)
 {
     protected override Phase Phase => Phase.Plan;
 
@@ -23,6 +23,7 @@ public sealed class PlanFeatureConsumer(PhaseServices services, AgentRunner agen
         var baseCommit = await Services.Workspaces.FetchAsync(run.Repository, run.Feature.TargetBranch, run.CancellationToken);
         var workspace = await Services.Workspaces.PrepareAsync(run.Repository, run.Feature.Id, baseCommit, change: null, run.CancellationToken);
         await run.RecordAsync(EventTypes.WorkspacePrepared, new { baseCommit, targetBranch = run.Feature.TargetBranch });
+        await environment.PrepareAsync(run, workspace);
 
         var commands = CommandDetector.Detect(workspace, run.Repository.Settings);
         var plan = run.Feature.Draft.Count == 0

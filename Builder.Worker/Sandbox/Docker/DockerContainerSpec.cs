@@ -7,6 +7,23 @@ public static class DockerContainerSpec
 {
     public const string Label = "builder.sandbox";
     const string Home = "/tmp";
+    const long ProcessRlimit = 32_768;
+
+    /// <summary>The last line the command's wrapper prints when the kernel killed a process of the container for memory.</summary>
+    public const string OutOfMemoryMarker = "[builder-sandbox] oom_kill ";
+
+    /// <summary>
+    /// Runs the command ($1), then reads the container's own memory cgroup (v2 memory.events, v1
+    /// memory.oom_control) and says whether the kernel killed any of its processes for memory. The
+    /// engine's OOMKilled flag covers the main process only, and Podman on cgroup v1 never sets it;
+    /// a build whose compiler was killed must still say "memory", not just "exit code 2".
+    /// </summary>
+    const string ReportingOutOfMemory =
+        "/bin/sh -c \"$1\"; rc=$?; " +
+        "for f in /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control; do " +
+        "[ -r \"$f\" ] || continue; " +
+        "while read -r key value; do if [ \"$key\" = oom_kill ] && [ \"$value\" -gt 0 ]; then echo \"" + OutOfMemoryMarker + "$value\"; fi; done < \"$f\"; " +
+        "done; exit $rc";
 
     public static CreateContainerParameters For(SandboxRequest request, SandboxOptions options)
     {
@@ -24,8 +41,8 @@ public static class DockerContainerSpec
 
         return new CreateContainerParameters
         {
-            Image = options.DockerImage,
-            Cmd = ["/bin/sh", "-c", request.Command],
+            Image = request.Image ?? options.DockerImage,
+            Cmd = ["/bin/sh", "-c", ReportingOutOfMemory, "sh", request.Command],
             Env = environment,
             WorkingDir = workspace,
             User = string.IsNullOrWhiteSpace(options.DockerUser) ? null : options.DockerUser,
@@ -63,6 +80,9 @@ public static class DockerContainerSpec
         [
             new() { Name = "nofile", Soft = request.MaxOpenFiles, Hard = request.MaxOpenFiles },
             new() { Name = "fsize", Soft = request.MaxFileBytes, Hard = request.MaxFileBytes },
+            // The process limit is the pids cgroup (PidsLimit). This one is named anyway: Podman given some
+            // ulimits and not nproc starts no container at all ("error setting rlimit type 6").
+            new() { Name = "nproc", Soft = ProcessRlimit, Hard = ProcessRlimit },
         ];
         if (request.MaxCpuTime is { } cpu)
         {

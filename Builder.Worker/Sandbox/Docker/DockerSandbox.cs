@@ -24,6 +24,7 @@ public sealed class DockerSandbox(IOptions<SandboxOptions> options, ILogger<Dock
         request = settings.Clamp(request);
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         var output = new OutputBuffer(request.MaxOutputChars);
+        var killedForMemory = false;
         var id = await CreateAsync(DockerContainerSpec.For(request, settings), cancellationToken);
         try
         {
@@ -49,7 +50,7 @@ public sealed class DockerSandbox(IOptions<SandboxOptions> options, ILogger<Dock
 
             await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(10), CancellationToken.None));
             var state = (await Client.Containers.InspectContainerAsync(id, CancellationToken.None)).State;
-            if (limit is null && state.OOMKilled)
+            if (limit is null && (state.OOMKilled || killedForMemory))
                 limit = "memory";
             if (limit == "timeout")
                 Receive($"[builder] command timed out after {request.Timeout} and was killed with its container");
@@ -69,6 +70,12 @@ public sealed class DockerSandbox(IOptions<SandboxOptions> options, ILogger<Dock
 
         void Receive(string line)
         {
+            if (line.StartsWith(DockerContainerSpec.OutOfMemoryMarker, StringComparison.Ordinal))
+            {
+                killedForMemory = true;
+                return;
+            }
+
             output.Append(line);
             onLine?.Invoke(line);
         }
