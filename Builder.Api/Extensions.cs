@@ -7,6 +7,7 @@ using Builder.Api.Reviews;
 using Builder.Api.Status;
 using Builder.Api.Streaming;
 using Builder.Api.Tasks;
+using Builder.Api.Tools;
 using Builder.Core;
 using Builder.Core.Messaging;
 using Builder.Worker;
@@ -74,6 +75,7 @@ public static class Extensions
         api.MapAgentsApi();
         api.MapKeysApi();
         api.MapTasksApi();
+        api.MapToolsApi();
         api.MapReviewsApi();
         api.MapLiveProgress();
         api.MapStatusApi();

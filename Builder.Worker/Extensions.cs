@@ -1,4 +1,5 @@
 using Builder.Worker.Environments;
+using Builder.Worker.Tools;
 using Builder.Worker.StateMachines;
 using Builder.Worker.Tasks;
 using Builder.Core;
@@ -47,6 +48,7 @@ public static class Extensions
         builder.AddAgent();
         builder.Services.AddSingleton<StepRunner>();
         builder.AddEnvironments();
+        builder.AddTools();
         builder.Services.AddSingleton<BaseResultsCache>();
         builder.Services.AddSingleton<TestSuites>();
         builder.AddSandbox();
@@ -72,6 +74,7 @@ public static class Extensions
         bus.AddConsumer<CheckHealthConsumer, PhaseConsumerDefinition<CheckHealthConsumer>>();
         bus.AddConsumer<ServiceRollbackConsumer>();
         bus.AddConsumer<DryRunTaskConsumer>();
+        bus.AddConsumer<ToolConsumers>();
 
         bus.AddAgentConsumers();
 

@@ -53,7 +53,9 @@ public static class McpEndpoint
                     // Otherwise the SDK hides the reason ("An error occurred invoking ..."); a caller can fix arguments only if told what is wrong.
                     return InvalidArguments(request.Params?.Name, ex.Message);
                 }
-            }))
+            })
+                .AddCallToolFilter(CatalogTools.Call)
+                .AddListToolsFilter(CatalogTools.List))
             .WithTools<FeatureTools>(Arguments)
             .WithTools<ApprovalTools>(Arguments)
             .WithTools<TaskTools>(Arguments)

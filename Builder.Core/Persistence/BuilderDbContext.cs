@@ -31,6 +31,7 @@ public class BuilderDbContext(DbContextOptions options) : DbContext(options), ID
     public DbSet<FeatureBudget> FeatureBudgets => Set<FeatureBudget>();
     public DbSet<DeployedService> Services => Set<DeployedService>();
     public DbSet<ServiceVersion> ServiceVersions => Set<ServiceVersion>();
+    public DbSet<ToolExecution> ToolExecutions => Set<ToolExecution>();
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -43,6 +44,16 @@ public class BuilderDbContext(DbContextOptions options) : DbContext(options), ID
 
     protected override void OnModelCreating(ModelBuilder model)
     {
+        model.Entity<ToolExecution>(e =>
+        {
+            e.ToTable("tool_executions");
+            e.HasIndex(x => new { x.TenantId, x.CreatedAt });
+            e.Property(x => x.Tool).HasMaxLength(64);
+            e.Property(x => x.Status).HasMaxLength(32);
+            e.Property(x => x.Image).HasMaxLength(200);
+            e.Property(x => x.RequestedBy).HasMaxLength(200);
+        });
+
         model.Entity<Tenant>(e =>
         {
             e.ToTable("tenants");

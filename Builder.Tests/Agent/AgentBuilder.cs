@@ -18,6 +18,18 @@ public sealed class AgentBuilder : WebApplicationFactory<Builder.Api.ApiEntryPoi
 
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("builder-agent-").FullName;
 
+    readonly IReadOnlyDictionary<string, string?>? _settings;
+
+    // xunit class fixtures need exactly one public constructor; tests with settings use With().
+    public AgentBuilder()
+    {
+    }
+
+    AgentBuilder(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
+
+    /// <summary>The agent's Builder with extra configuration (keys like "Builder:Tools:Directory").</summary>
+    public static AgentBuilder With(IReadOnlyDictionary<string, string?> settings) => new(settings);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -38,6 +50,8 @@ public sealed class AgentBuilder : WebApplicationFactory<Builder.Api.ApiEntryPoi
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Warning");
         builder.UseSetting("Logging:LogLevel:MassTransit", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.SemanticKernel", "Warning");
+        foreach (var (key, value) in _settings ?? new Dictionary<string, string?>())
+            builder.UseSetting(key, value);
     }
 
     public BuilderApi Admin() => BuilderApi.WithKey(CreateClient(), AdminKey);

@@ -55,7 +55,7 @@ public sealed class ContainerEngine : IAsyncLifetime
             Directory.CreateDirectory(Path.Combine(root, "etc"));
             Directory.CreateDirectory(Path.Combine(root, "tmp"));
             File.Copy("/bin/busybox", Path.Combine(root, "bin", "busybox"));
-            foreach (var applet in new[] { "sh", "cat", "ls", "env", "sleep", "echo", "grep", "head", "tail", "wget", "test", "mkdir", "rm", "cut", "tr", "dd" })
+            foreach (var applet in new[] { "sh", "cat", "ls", "env", "sleep", "echo", "grep", "head", "tail", "wget", "test", "mkdir", "rm", "cut", "tr", "dd", "sed", "wc", "printf" })
                 File.CreateSymbolicLink(Path.Combine(root, "bin", applet), "/bin/busybox");
             foreach (var program in programs ?? [])
             {

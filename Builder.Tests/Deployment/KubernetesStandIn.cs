@@ -34,6 +34,7 @@ public sealed class KubernetesStandIn : IAsyncDisposable
     readonly ConcurrentDictionary<string, JsonObject> _services = new();
     readonly ConcurrentDictionary<string, (string Container, int Port)> _pods = new();
     readonly ConcurrentQueue<string> _requests = new();
+    readonly ConcurrentDictionary<string, (DateTime At, bool Ready)> _readiness = new();
     readonly ConcurrentQueue<(string Service, string Version)> _switches = new();
     readonly HttpClient _forward = new() { Timeout = TimeSpan.FromSeconds(10) };
     readonly string _id = Guid.NewGuid().ToString("N")[..8];
@@ -209,19 +210,30 @@ public sealed class KubernetesStandIn : IAsyncDisposable
         return copy;
     }
 
+    /// <summary>The pod's port when its readiness probe answered, asked at most every half second per pod, as a kubelet probes on a period.</summary>
     int? ReadyPort(string ns, string deployment, JsonObject stored)
     {
         if (!_pods.TryGetValue($"{ns}/{deployment}", out var pod))
             return null;
+        var key = $"{pod.Container}:{pod.Port}";
+        if (_readiness.TryGetValue(key, out var known) && DateTime.UtcNow - known.At < TimeSpan.FromMilliseconds(500))
+            return known.Ready ? pod.Port : null;
+        var ready = Probe(pod.Port, stored);
+        _readiness[key] = (DateTime.UtcNow, ready);
+        return ready ? pod.Port : null;
+    }
+
+    bool Probe(int port, JsonObject stored)
+    {
         var path = (string?)stored["spec"]?["template"]?["spec"]?["containers"]?[0]?["readinessProbe"]?["httpGet"]?["path"] ?? "/";
         try
         {
-            using var answer = _forward.GetAsync($"http://127.0.0.1:{pod.Port}{path}").GetAwaiter().GetResult();
-            return (int)answer.StatusCode is >= 200 and < 400 ? pod.Port : null;
+            using var answer = _forward.GetAsync($"http://127.0.0.1:{port}{path}").GetAwaiter().GetResult();
+            return (int)answer.StatusCode is >= 200 and < 400;
         }
-        catch (HttpRequestException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            return null;
+            return false;
         }
     }
 

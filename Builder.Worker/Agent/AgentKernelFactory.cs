@@ -7,7 +7,7 @@ namespace Builder.Worker.Agent;
 
 /// <summary>
 /// Builds the kernel of one agent step from the application's services: the step's chat service,
-/// the repository tools bound to the step's workspace, and the step plugins (resolved from DI).
+/// the repository tools bound to the step's workspace, the step plugins (resolved from DI), and the tools folder's tools.
 /// </summary>
 public sealed class AgentKernelFactory(IServiceProvider services, ILoggerFactory loggerFactory)
 {
@@ -15,7 +15,7 @@ public sealed class AgentKernelFactory(IServiceProvider services, ILoggerFactory
     // only when asked, so a run's trace shows where its time in the model went.
     static AgentKernelFactory() => AppContext.SetSwitch("Microsoft.SemanticKernel.Experimental.GenAI.EnableOTelDiagnostics", true);
 
-    public Kernel Create(ModelConnection connection, AgentWorkspace workspace)
+    public Kernel Create(ModelConnection connection, AgentWorkspace workspace, Builder.Core.Domain.Feature feature)
     {
         var builder = Kernel.CreateBuilder();
         builder.Services.AddSingleton(loggerFactory);
@@ -28,6 +28,8 @@ public sealed class AgentKernelFactory(IServiceProvider services, ILoggerFactory
         builder.Plugins.AddFromObject(services.GetRequiredService<PlanPlugin>(), "plan");
         builder.Plugins.AddFromObject(services.GetRequiredService<GeneratePlugin>(), "generate");
         builder.Plugins.AddFromObject(services.GetRequiredService<ValidatePlugin>(), "validate");
+        builder.Plugins.Add(ToolsPlugin.Create(services.GetRequiredService<Tools.ToolCatalog>(), services.GetRequiredService<Tools.ToolRunner>(),
+            services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Builder.Core.Persistence.BuilderDbContext>>(), feature));
         return builder.Build();
     }
 }

@@ -178,7 +178,7 @@ public sealed class AgentRunner(
             await indexes.SaveAsync(context.Repository.Id, index, context.CancellationToken);
 
         var connection = chats.Connect(context.Settings, traffic);
-        var kernel = kernels.Create(connection, context.Workspace);
+        var kernel = kernels.Create(connection, context.Workspace, context.Feature);
         using var step = new AgentStep(context, "plan", kernel, connection, traffic, budget);
         var analysis = (await kernel.InvokeAsync(kernel.Plugins["analyze"]["summarize_repository"],
             new KernelArguments { ["context"] = context, ["index"] = index, ["ranked"] = ranked }, context.CancellationToken)).GetValue<RepositoryAnalysis>()!;
@@ -202,7 +202,7 @@ public sealed class AgentRunner(
             await indexes.SaveAsync(context.Repository.Id, index, context.CancellationToken);
 
         var connection = chats.Connect(context.Settings, traffic);
-        var kernel = kernels.Create(connection, context.Workspace);
+        var kernel = kernels.Create(connection, context.Workspace, context.Feature);
         using var step = new AgentStep(context, "generate", kernel, connection, traffic, budget);
         var root = context.Workspace.Root;
         var result = (await kernel.InvokeAsync(kernel.Plugins["generate"]["write_change"], new KernelArguments

@@ -30,6 +30,8 @@ public sealed class EnvironmentImages(IOptions<EnvironmentOptions> options, IOpt
     readonly ConcurrentDictionary<string, SemaphoreSlim> _building = new();
     readonly ConcurrentDictionary<string, DateTime> _lastUsed = new();
 
+    public EnvironmentOptions Options => options.Value;
+
     /// <summary>Null when an engine answers, else why not.</summary>
     public Task<string?> EngineProblemAsync(CancellationToken cancellationToken) => new DockerEngine(sandboxOptions.Value).PingAsync(cancellationToken);
 
@@ -127,7 +129,7 @@ public sealed class EnvironmentImages(IOptions<EnvironmentOptions> options, IOpt
         return (dockerfile, "Dockerfile", tar);
     }
 
-    async Task<bool> ExistsAsync(string tag, CancellationToken cancellationToken)
+    public async Task<bool> ExistsAsync(string tag, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Builder.Core;
+using Builder.Core.Policy;
+using Builder.Worker.Environments;
+using Builder.Worker.Sandbox;
+using Builder.Worker.Sandbox.Docker;
+using Json.Schema;
+using Microsoft.Extensions.Options;
+
+namespace Builder.Worker.Tools;
+
+/// <summary>How one execution ended: succeeded, failed (non-zero exit or output that is not JSON), timed-out, or invalid-input.</summary>
+public sealed record ToolRun(string Status, JsonNode? Output, string Logs, int? ExitCode, TimeSpan Duration, string? Image, IReadOnlyList<string> InputErrors);
+
+/// <summary>
+/// Runs a tool: its input checked against the manifest's schema, then the entry point in a sandbox,
+/// reading the input as JSON on stdin and writing its output to stdout, with what it prints on stderr
+/// kept as its log. With an engine, in an image built like an environment (its runtime and packages,
+/// reused by hash); without one, in the worker's sandbox with the worker's interpreter.
+/// </summary>
+public sealed class ToolRunner(
+    EnvironmentImages images, ISandbox sandbox, DockerSandbox containers, WorkerRuntimes runtimes, IOptions<BuilderOptions> options)
+{
+    /// <summary>The schema's complaints about <paramref name="input"/>, empty when it conforms.</summary>
+    public static IReadOnlyList<string> Check(ToolManifest tool, JsonElement input)
+    {
+        var schema = JsonSchema.FromText(tool.InputSchema.ToJsonString());
+        var result = schema.Evaluate(input, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        if (result.IsValid)
+            return [];
+        return (result.Details ?? []).Where(d => d.Errors is { Count: > 0 })
+            .SelectMany(d => d.Errors!.Select(e => $"{(d.InstanceLocation.ToString() is { Length: > 0 } at ? at : "/")}: {e.Value}"))
+            .Distinct().ToList();
+    }
+
+    /// <summary>The tag the tool's image has once built.</summary>
+    public string ImageOf(ToolManifest tool) =>
+        EnvironmentDockerfile.Tag(EnvironmentDockerfile.For(Environment(tool), images.Options), [], tool.Folder);
+
+    /// <summary>The tool's image: built once per manifest hash, like an environment.</summary>
+    public Task<EnvironmentImage> BuildAsync(ToolManifest tool, CancellationToken cancellationToken) =>
+        images.EnsureAsync(Environment(tool), tool.Folder, cancellationToken);
+
+    public async Task<ToolRun> RunAsync(ToolManifest tool, JsonElement input, CancellationToken cancellationToken)
+    {
+        if (Check(tool, input) is { Count: > 0 } problems)
+            return new ToolRun("invalid-input", null, "", null, TimeSpan.Zero, null, problems);
+
+        var stopwatch = Stopwatch.StartNew();
+        var work = Directory.CreateDirectory(Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "tool-runs", Guid.NewGuid().ToString("N"))).FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(work, "input.json"), input.GetRawText(), cancellationToken);
+            string? image = null;
+            var runner = sandbox;
+            if (await images.EngineProblemAsync(cancellationToken) is not { } noEngine)
+            {
+                image = (await BuildAsync(tool, cancellationToken)).Tag;
+                runner = containers;
+            }
+            else if (tool.Version is { } version && await runtimes.MatchingAsync(new RuntimeVersion(tool.Runtime, version), cancellationToken) is null)
+            {
+                return new ToolRun("failed", null, $"[builder] the tool needs {tool.Runtime} {version}, which this worker does not have, and its image cannot be built: {noEngine}",
+                    null, stopwatch.Elapsed, null, []);
+            }
+
+            var entry = Path.Combine(tool.Folder, tool.Entry);
+            var result = await runner.RunAsync(new SandboxRequest($"{tool.Interpreter} '{entry}' < input.json > output.json", work)
+            {
+                Image = image,
+                Network = tool.Network.Count > 0,
+                Egress = tool.Network.Count > 0 ? new EgressPolicy(tool.Network) : null,
+                ReadOnlyBinds = [tool.Folder],
+                Timeout = tool.Timeout,
+                MemoryBytes = tool.MemoryBytes,
+                MaxProcesses = 64,
+                Environment = new Dictionary<string, string?> { ["BUILDER_TOOL"] = tool.Name },
+            }, cancellationToken);
+
+            var outputPath = Path.Combine(work, "output.json");
+            var text = File.Exists(outputPath) ? await File.ReadAllTextAsync(outputPath, cancellationToken) : "";
+            if (result.LimitHit == "timeout")
+                return new ToolRun("timed-out", null, result.Output, null, stopwatch.Elapsed, image, []);
+            if (!result.Succeeded)
+                return new ToolRun("failed", null, result.Output, result.ExitCode, stopwatch.Elapsed, image, []);
+            try
+            {
+                return new ToolRun("succeeded", JsonNode.Parse(text), result.Output, 0, stopwatch.Elapsed, image, []);
+            }
+            catch (JsonException)
+            {
+                return new ToolRun("failed", JsonValue.Create(text), result.Output + "\n[builder] the tool's output is not JSON", 0, stopwatch.Elapsed, image, []);
+            }
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    static EnvironmentManifest Environment(ToolManifest tool) => new()
+    {
+        Runtimes = tool.Version is { } version ? [new RuntimeVersion(tool.Runtime, version)] : [],
+        Packages = tool.Packages.Order(StringComparer.Ordinal).ToList(),
+    };
+}
