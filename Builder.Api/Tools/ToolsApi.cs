@@ -46,6 +46,8 @@ public static class ToolsApi
             .WithSummary("Build the tool's image now (or find it built): the image, whether it was reused, and the build log.");
         api.MapPost("/{name}/execute", Execute).RequireAuthorization(ApiScopes.FeaturesWrite).WithRequestSizeLimit(RequestLimits.Medium)
             .WithSummary("Run the tool with {input}, checked against its schema: the execution with its output (200), or 202 while it still runs.");
+        api.MapGet("/executions", Executions).RequireAuthorization(ApiScopes.FeaturesRead)
+            .WithSummary("The tenant's most recent executions, newest first; ?tool= narrows to one tool, ?limit= (1-200, default 50).");
         api.MapGet("/executions/{id:guid}", Execution).RequireAuthorization(ApiScopes.FeaturesRead)
             .WithSummary("One execution: status (running, succeeded, failed, timed-out, invalid-input), output, exit code, duration.");
         api.MapGet("/executions/{id:guid}/logs", Logs).RequireAuthorization(ApiScopes.FeaturesRead)
@@ -129,6 +131,19 @@ public static class ToolsApi
         }
 
         return await db.ToolExecutions.AsNoTracking().FirstAsync(e => e.Id == execution.Id, cancellationToken);
+    }
+
+    public static async Task<Results<Ok<List<ToolExecutionView>>, ValidationProblem>> Executions(
+        string? tool, int? limit, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > 200)
+            return new Validation().Add("limit", "limit must be from 1 to 200.").Problem();
+        var tenantId = http.User.TenantId();
+        var query = db.ToolExecutions.AsNoTracking().Where(e => e.TenantId == tenantId);
+        if (!string.IsNullOrWhiteSpace(tool))
+            query = query.Where(e => e.Tool == tool);
+        var executions = await query.OrderByDescending(e => e.CreatedAt).Take(limit ?? 50).ToListAsync(cancellationToken);
+        return TypedResults.Ok(executions.Select(ToolExecutionView.Of).ToList());
     }
 
     public static async Task<Results<Ok<ToolExecutionView>, ProblemHttpResult>> Execution(Guid id, HttpContext http, BuilderDbContext db, CancellationToken cancellationToken) =>

@@ -33,6 +33,14 @@ public sealed class RunningPlatform : IAsyncLifetime
 
     public static string ScreenshotDirectory => Path.Combine(TestServers.RepositoryRoot, "artifacts", "screenshots");
 
+    /// <summary>A tools folder with the word counter (it runs in the worker's sandbox: this platform has no engine).</summary>
+    static string ToolsDirectory(string root)
+    {
+        var tools = Path.Combine(root, "tools");
+        Tools.ToolBox.WriteWordCount(tools);
+        return tools;
+    }
+
     public async Task InitializeAsync()
     {
         var chromium = TestServers.ChromiumPath;
@@ -46,6 +54,7 @@ public sealed class RunningPlatform : IAsyncLifetime
             ["Builder__Bootstrap__AdminKey"] = AdminKey,
             ["Builder__Bootstrap__TenantName"] = "acme-labs",
             ["Builder__Worker__CommandTimeout"] = "00:02:00",
+            ["Builder__Tools__Directory"] = ToolsDirectory(data.FullName),
             ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
         });

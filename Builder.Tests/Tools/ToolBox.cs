@@ -21,7 +21,7 @@ public sealed class ToolBox : IAsyncLifetime
         ["Builder:Tools:Directory"] = Directory,
     };
 
-    const string WordCount = """
+    public const string WordCountScript = """
         #!/bin/sh
         # Reads {"text": "..."} on stdin, answers {"words": N}; what it says on stderr is its log.
         input=$(cat)
@@ -34,7 +34,24 @@ public sealed class ToolBox : IAsyncLifetime
     {
         await Engine.InitializeAsync();
         await Engine.ImportAsync(EnvironmentEngine.BaseImage, "latest", programs: ["/usr/bin/make"]);
-        Write("word-count/tool.yaml", """
+        WriteWordCount(Directory);
+        Write("sleepy/tool.yaml", """
+            name: sleepy
+            description: Sleeps longer than it may.
+            runtime: shell
+            entry: sleep.sh
+            timeout: 2s
+            input:
+              type: object
+            """);
+        Write("sleepy/sleep.sh", "echo going to sleep >&2\nsleep 60\n");
+        Write("broken/tool.yaml", "name: broken\nruntime: cobol\n");
+    }
+
+    /// <summary>The word counter: a shell tool whose input schema needs a text.</summary>
+    public static void WriteWordCount(string directory)
+    {
+        Write(directory, "word-count/tool.yaml", """
             name: word-count
             description: Counts the words of a text.
             runtime: shell
@@ -49,23 +66,14 @@ public sealed class ToolBox : IAsyncLifetime
               required: [text]
               additionalProperties: false
             """);
-        Write("word-count/count.sh", WordCount);
-        Write("sleepy/tool.yaml", """
-            name: sleepy
-            description: Sleeps longer than it may.
-            runtime: shell
-            entry: sleep.sh
-            timeout: 2s
-            input:
-              type: object
-            """);
-        Write("sleepy/sleep.sh", "echo going to sleep >&2\nsleep 60\n");
-        Write("broken/tool.yaml", "name: broken\nruntime: cobol\n");
+        Write(directory, "word-count/count.sh", WordCountScript);
     }
 
-    void Write(string path, string text)
+    void Write(string path, string text) => Write(Directory, path, text);
+
+    static void Write(string directory, string path, string text)
     {
-        var full = Path.Combine(Directory, path);
+        var full = Path.Combine(directory, path);
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         File.WriteAllText(full, text.ReplaceLineEndings("\n") + "\n");
     }

@@ -40,6 +40,13 @@ public sealed partial class BuilderApiClient
 
     public Task<List<ServiceInfo>> GetServicesAsync(CancellationToken ct = default) => GetAsync<List<ServiceInfo>>("api/services", ct);
 
+    public Task<ToolCatalogInfo> GetToolsAsync(CancellationToken ct = default) => GetAsync<ToolCatalogInfo>("api/tools", ct);
+
+    public Task<List<ToolExecutionInfo>> GetToolExecutionsAsync(int limit = 20, CancellationToken ct = default) =>
+        GetAsync<List<ToolExecutionInfo>>($"api/tools/executions?limit={limit}", ct);
+
+    public Task<string?> GetToolExecutionLogsAsync(Guid id, CancellationToken ct = default) => GetTextOrNullAsync($"api/tools/executions/{id}/logs", ct);
+
     public Task<List<ServiceVersionInfo>> GetServiceVersionsAsync(string name, CancellationToken ct = default) =>
         GetAsync<List<ServiceVersionInfo>>($"api/services/{Uri.EscapeDataString(name)}/versions", ct);
 

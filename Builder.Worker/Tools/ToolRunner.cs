@@ -23,6 +23,9 @@ public sealed record ToolRun(string Status, JsonNode? Output, string Logs, int? 
 public sealed class ToolRunner(
     EnvironmentImages images, ISandbox sandbox, DockerSandbox containers, WorkerRuntimes runtimes, IOptions<BuilderOptions> options)
 {
+    /// <summary>An output is an answer to read, not a bulk transfer; beyond this the execution fails.</summary>
+    public const int MaxOutputBytes = 1024 * 1024;
+
     /// <summary>The schema's complaints about <paramref name="input"/>, empty when it conforms.</summary>
     public static IReadOnlyList<string> Check(ToolManifest tool, JsonElement input)
     {
@@ -80,6 +83,9 @@ public sealed class ToolRunner(
             }, cancellationToken);
 
             var outputPath = Path.Combine(work, "output.json");
+            if (File.Exists(outputPath) && new FileInfo(outputPath).Length > MaxOutputBytes)
+                return new ToolRun("failed", null, result.Output + $"\n[builder] the tool's output is larger than {MaxOutputBytes / 1024} KiB", result.ExitCode,
+                    stopwatch.Elapsed, image, []);
             var text = File.Exists(outputPath) ? await File.ReadAllTextAsync(outputPath, cancellationToken) : "";
             if (result.LimitHit == "timeout")
                 return new ToolRun("timed-out", null, result.Output, null, stopwatch.Elapsed, image, []);
