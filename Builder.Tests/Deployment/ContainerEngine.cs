@@ -37,8 +37,8 @@ public sealed class ContainerEngine : IAsyncLifetime
         await ImportNodeImageAsync();
     }
 
-    /// <summary>busybox for the shell, the host's node and the libraries it links: about 100 MB, imported in seconds.</summary>
-    Task ImportNodeImageAsync() => ImportAsync(NodeImage, "latest", programs: ["/usr/bin/node"]);
+    /// <summary>busybox for the shell, the host's node and make and the libraries they link: about 100 MB, imported in seconds.</summary>
+    Task ImportNodeImageAsync() => ImportAsync(NodeImage, "latest", programs: ["/usr/bin/node", "/usr/bin/make"]);
 
     /// <summary>
     /// An image made from this machine's files, since no registry is reachable: busybox with its usual

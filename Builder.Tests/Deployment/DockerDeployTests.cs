@@ -19,6 +19,7 @@ public sealed class DockerDeployTests(ContainerEngine engine, Xunit.Abstractions
 {
     readonly BuilderApi _api = engine.Builder.Admin();
 
+    /// <summary>Latency is not what these tests are about: generous p99, no comparison with the previous version (other tests run beside them).</summary>
     static string Manifest(string service) => $"""
         service: {service}
         runtime: node
@@ -31,6 +32,8 @@ public sealed class DockerDeployTests(ContainerEngine engine, Xunit.Abstractions
         policy:
           interval: 100ms
           window: 1s
+          p99: 5s
+          maxDegradation: 0
           keepPrevious: 60s
         """;
 
@@ -56,6 +59,39 @@ public sealed class DockerDeployTests(ContainerEngine engine, Xunit.Abstractions
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"builder.service={service}"] = true } },
         });
+
+    [Fact]
+    public async Task A_repository_with_an_environment_manifest_runs_its_service_on_its_environment_image()
+    {
+        using var builder = EmbeddedBuilder.With(new Dictionary<string, string?>(engine.Settings)
+        {
+            ["Builder:Environments:Bases:debian-bookworm"] = ContainerEngine.NodeImage,
+        });
+        var api = builder.Admin();
+        var name = $"env-{Guid.NewGuid():N}"[..20];
+        // A flavour of its own makes the environment's hash new on every run: the engine keeps images between runs.
+        var flavour = $"flavour-{Guid.NewGuid():N}"[..16];
+        using var repository = NodeService.Repository(Manifest(name),
+            new Dictionary<string, string> { [".builder/environment.yaml"] = $"base: debian-bookworm\nvariables:\n  SERVICE_FLAVOUR: {flavour}\n" });
+        var repositoryId = await api.RegisterRepositoryAsync(repository.RemotePath);
+        try
+        {
+            var id = await api.SubmitAsync(repositoryId, "Version 1", [BuilderApi.File("version.txt", "1\n", "replace")]);
+            var feature = await api.WaitForEndAsync(id, TimeSpan.FromMinutes(4));
+            feature["status"]!.GetValue<string>().ShouldBe("Completed", feature.ToJsonString());
+
+            var dockerfile = await api.Http.GetStringAsync($"/api/features/{id}/artifacts/Dockerfile");
+            var environmentImage = JsonNode.Parse(await api.Http.GetStringAsync($"/api/features/{id}/artifacts/environment.json"))!["image"]!.GetValue<string>();
+            dockerfile.ShouldContain($"FROM {environmentImage}\n");
+            var stable = JsonNode.Parse(await api.Http.GetStringAsync($"/api/services/{name}"))!["stableUrl"]!.GetValue<string>();
+            (await GetAsync(stable)).ShouldStartWith($"version 1 ({flavour}) in ", Case.Sensitive, "the environment's variables reach the service");
+        }
+        finally
+        {
+            foreach (var container in await ContainersAsync(name))
+                await engine.Client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+        }
+    }
 
     [Fact]
     public async Task A_service_is_built_into_an_image_run_as_a_container_switched_blue_green_and_a_failing_version_is_rolled_back()
@@ -97,7 +133,8 @@ public sealed class DockerDeployTests(ContainerEngine engine, Xunit.Abstractions
                 .SingleAsync(v => v.ReleaseFolder.Contains(name) && v.Number == 2));
             var services = engine.Builder.Services;
             var newWorker = new DockerDeployTarget(services.GetRequiredService<LocalDeployTarget>(), services.GetRequiredService<ServiceGateway>(),
-                services.GetRequiredService<IOptions<DeployOptions>>(), services.GetRequiredService<IOptions<SandboxOptions>>(), NullLogger<DockerDeployTarget>.Instance);
+                services.GetRequiredService<IOptions<DeployOptions>>(), services.GetRequiredService<IOptions<SandboxOptions>>(),
+                services.GetRequiredService<Builder.Worker.Environments.EnvironmentImages>(), NullLogger<DockerDeployTarget>.Instance);
             var manifest = DeployManifestParser.Find(live.ReleaseFolder)!;
             var adopted = await newWorker.AdoptAsync(new Release(live.Id, live.Number, manifest, live.ReleaseFolder, live.ReleaseFolder, live.FeatureId), CancellationToken.None);
             adopted.ShouldNotBeNull();

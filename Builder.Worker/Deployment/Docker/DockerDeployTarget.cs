@@ -15,13 +15,14 @@ namespace Builder.Worker.Deployment.Docker;
 /// Services as containers of the configured engine (Docker, or Podman's Docker-compatible API): the
 /// release is published as on the local target, then built into an image from the generated
 /// Dockerfile (or the repository's own) and tagged by a hash of everything in it, so an unchanged
-/// release reuses its image. Each version runs as its own container published on a loopback port,
+/// release reuses its image; a repository with an environment manifest gets its environment image as
+/// the base. Each version runs as its own container published on a loopback port,
 /// behind the same gateway and blue/green switch as local services; health is probed by Builder,
 /// not by the engine (Podman runs no HEALTHCHECK on a schedule here).
 /// </summary>
 public sealed class DockerDeployTarget(
     LocalDeployTarget local, ServiceGateway gateway, IOptions<DeployOptions> options, IOptions<SandboxOptions> sandboxOptions,
-    ILogger<DockerDeployTarget> logger) : IDeployTarget, IHostedService
+    Environments.EnvironmentImages environments, ILogger<DockerDeployTarget> logger) : IDeployTarget, IHostedService
 {
     const string ServiceLabel = "builder.service";
     readonly ConcurrentDictionary<Guid, string> _images = new();
@@ -43,6 +44,28 @@ public sealed class DockerDeployTarget(
                 $"builder.yaml: runtime '{manifest.Runtime}' has no base image for the {manifest.Target} target (Builder:Deploy:BaseImages:{manifest.Runtime}); add a Dockerfile to the repository instead.");
     }
 
+    /// <summary>
+    /// A repository that declares its environment runs its service on that image (the same one its
+    /// commands ran in, built or reused by hash), not on the runtime's default base.
+    /// </summary>
+    async Task<string?> EnvironmentImageAsync(Release release, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Environments.EnvironmentManifest.Find(release.Workspace) is { } environment
+                ? (await environments.EnsureAsync(environment, release.Workspace, cancellationToken)).Tag
+                : null;
+        }
+        catch (Environments.EnvironmentManifestException ex)
+        {
+            throw new PhaseFailedException("environment_invalid", ex.Message);
+        }
+        catch (Environments.EnvironmentBuildException ex)
+        {
+            throw new PhaseFailedException("image_build_failed", ex.Message);
+        }
+    }
+
     string? BaseImage(DeployManifest manifest) =>
         options.Value.BaseImages.TryGetValue(manifest.Runtime, out var image) && !string.IsNullOrWhiteSpace(image) ? image : null;
 
@@ -53,7 +76,7 @@ public sealed class DockerDeployTarget(
         var dockerfileName = handWritten ? GeneratedDockerfile.HandWritten : GeneratedDockerfile.FileName;
         if (!handWritten)
             await File.WriteAllTextAsync(Path.Combine(release.Folder, GeneratedDockerfile.FileName),
-                GeneratedDockerfile.For(release.Manifest, BaseImage(release.Manifest)!), cancellationToken);
+                GeneratedDockerfile.For(release.Manifest, await EnvironmentImageAsync(release, cancellationToken) ?? BaseImage(release.Manifest)!), cancellationToken);
         var dockerfile = await File.ReadAllTextAsync(Path.Combine(release.Folder, dockerfileName), cancellationToken);
         var tag = GeneratedDockerfile.Tag(release.Manifest.Service, dockerfile, release.Folder);
         _images[release.VersionId] = tag;
