@@ -62,7 +62,7 @@ public sealed class EnvironmentImages(IOptions<EnvironmentOptions> options, IOpt
                         Labels = new Dictionary<string, string> { [Label] = EnvironmentDockerfile.GeneratorVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) },
                     },
                     context, null, null,
-                    new Progress<JSONMessage>(message =>
+                    new ImmediateProgress<JSONMessage>(message =>
                     {
                         if (message.Stream is { } line)
                             lock (log)

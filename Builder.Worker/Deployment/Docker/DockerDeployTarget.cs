@@ -95,7 +95,7 @@ public sealed class DockerDeployTarget(
         await _client.Value.Images.BuildImageFromDockerfileAsync(
             new ImageBuildParameters { Dockerfile = dockerfileName, Tags = [tag], Remove = true, ForceRemove = true, Labels = new Dictionary<string, string> { [ServiceLabel] = release.Manifest.Service } },
             context, null, null,
-            new Progress<JSONMessage>(message =>
+            new ImmediateProgress<JSONMessage>(message =>
             {
                 if (message.Stream is { } line)
                     log.Append(line);
