@@ -333,7 +333,19 @@ public sealed class BubblewrapSandboxTests(ITestOutputHelper log) : IDisposable
             // Spares still being made when the sandbox was disposed remove themselves when done.
             await WaitUntil(() => Directory.GetDirectories(parent).Length == 0, TimeSpan.FromSeconds(10));
             Directory.GetDirectories(parent).ShouldBeEmpty($"{controller} cgroups left behind");
-            Directory.Delete(parent);
+            // The test's own parent: the kernel may still be releasing a child it just removed (EBUSY) on a loaded machine.
+            await WaitUntil(() =>
+            {
+                try
+                {
+                    Directory.Delete(parent);
+                    return true;
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(10));
         }
     }
 

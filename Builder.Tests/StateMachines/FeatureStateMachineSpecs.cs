@@ -143,7 +143,9 @@ public sealed class FeatureStateMachineSpecs : IAsyncLifetime
 
         await Publish(new FeatureApproved(_id, "reviewer"));
         await _host.WaitForStateAsync(_id, "Generating");
-        (await PublishedAsync<GenerateChange>(m => m.FeatureId == _id)).ShouldBeTrue();
+        // The state is saved with the transition; the harness may see the message the transition sends a moment later.
+        await Eventually.Until(() => PublishedAsync<GenerateChange>(m => m.FeatureId == _id), published => published, "GenerateChange published",
+            TimeSpan.FromSeconds(20));
     }
 
     [Fact]
