@@ -63,12 +63,14 @@ public static class ToolsApi
     public static async Task<Results<Ok<ToolView>, ProblemHttpResult>> Get(string name, IRequestClient<DescribeTools> workers, CancellationToken cancellationToken)
     {
         var described = (await workers.GetResponse<ToolsDescribed>(new DescribeTools(), cancellationToken, RequestTimeout.After(s: 30))).Message;
-        if (described.Tools.FirstOrDefault(t => t.Name == name) is { } tool)
-            return TypedResults.Ok(View(tool, described.Engine));
-        return described.Broken.FirstOrDefault(b => b.Name == name) is { } broken
+        return described.Tools.FirstOrDefault(t => t.Name == name) is { } tool ? TypedResults.Ok(View(tool, described.Engine)) : Unusable(name, described);
+    }
+
+    /// <summary>Why a tool the workers do not offer cannot run: its manifest is broken (409), or there is none (404).</summary>
+    static ProblemHttpResult Unusable(string name, ToolsDescribed described) =>
+        described.Broken.FirstOrDefault(b => b.Name == name) is { } broken
             ? Problems.Conflict("Broken tool", $"The tool '{name}' cannot be used: {string.Join("; ", broken.Errors)}")
             : NotFound(name);
-    }
 
     static ToolView View(ToolDescription tool, string? engine) => new(tool.Name, tool.Description, tool.Runtime, tool.Version,
         JsonDocument.Parse(tool.InputSchema).RootElement, tool.TimeoutMs, tool.Network, tool.Image, tool.ImageBuilt,
@@ -93,9 +95,7 @@ public static class ToolsApi
             return new Validation().Add("input", "input is required: a JSON object matching the tool's input schema (GET /api/tools/{name}).").Problem();
         var described = (await describe.GetResponse<ToolsDescribed>(new DescribeTools(), cancellationToken, RequestTimeout.After(s: 30))).Message;
         if (described.Tools.All(t => t.Name != name))
-            return described.Broken.FirstOrDefault(b => b.Name == name) is { } broken
-                ? Problems.Conflict("Broken tool", $"The tool '{name}' cannot be used: {string.Join("; ", broken.Errors)}")
-                : NotFound(name);
+            return Unusable(name, described);
 
         var execution = await RunAsync(db, workers, http.User.TenantId(), name, input, http.User.Actor(), cancellationToken);
         if (execution.Status == "invalid-input")
