@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Builder.Api.Auth;
+using Builder.Api.Improvements;
 using Builder.Api.Infrastructure;
 using Builder.Api.Mcp;
 using Builder.Api.Reviews;
@@ -36,6 +37,7 @@ public static class Extensions
         }
 
         builder.Services.AddScoped<FeatureSubmitter>();
+        builder.AddImprovements();
         builder.Services.AddSingleton<RequestCounters>();
         builder.Services.AddSingleton<IHealthDetails, RunsHealthDetails>();
 
@@ -76,6 +78,8 @@ public static class Extensions
         api.MapKeysApi();
         api.MapTasksApi();
         api.MapToolsApi();
+        api.MapImprovementsApi();
+        api.MapFlagsApi();
         api.MapReviewsApi();
         api.MapLiveProgress();
         api.MapStatusApi();
@@ -83,6 +87,7 @@ public static class Extensions
         api.MapAuditApi();
         Deployments.ServicesApi.MapServicesApi(api);
         api.MapServiceContract();
+        Deployments.ServiceTelemetryApi.MapServiceTelemetryApi(api);
         api.MapBuilderMcp();
         return app;
     }

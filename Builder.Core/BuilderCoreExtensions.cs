@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.FeatureManagement;
 
 namespace Builder.Core;
 
@@ -36,6 +37,8 @@ public static class BuilderCoreExtensions
         builder.Services.AddSingleton<CredentialProtector>();
         builder.Services.AddSingleton<FeatureEventLog>();
         builder.Services.AddSingleton<ArtifactStore>();
+        builder.Services.AddFeatureManagement();
+        builder.Services.AddSingleton<Flags.TenantFlags>();
         return builder;
     }
 }

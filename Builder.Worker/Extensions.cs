@@ -1,4 +1,5 @@
 using Builder.Worker.Environments;
+using Builder.Worker.Telemetry;
 using Builder.Worker.Tools;
 using Builder.Worker.StateMachines;
 using Builder.Worker.Tasks;
@@ -57,6 +58,7 @@ public static class Extensions
         builder.Services.AddHostedService<RecoverySweeper>();
         builder.Services.AddHostedService<Caches.PackageCachePruner>();
         builder.AddDeployment();
+        builder.AddServiceTelemetry();
         return builder;
     }
 

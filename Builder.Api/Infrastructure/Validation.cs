@@ -42,6 +42,9 @@ public sealed class Validation
         return this;
     }
 
+    /// <summary>Every problem in one line, for a record that is not an HTTP answer.</summary>
+    public string Describe() => string.Join(" ", _errors.SelectMany(e => e.Value));
+
     public Microsoft.AspNetCore.Http.HttpResults.ValidationProblem Problem() =>
         TypedResults.ValidationProblem(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()),
             detail: string.Join(" ", _errors.SelectMany(e => e.Value)));

@@ -22,6 +22,8 @@ public static partial class ArgumentNames
         ["pageSize"] = "page_size",
         ["featureId"] = "feature_id",
         ["taskId"] = "task_id",
+        ["analysisWindowHours"] = "analysis_window_hours",
+        ["maxImprovements"] = "max_improvements",
     };
 
     public static ProblemDetails Translate(ProblemDetails problem)
@@ -41,6 +43,6 @@ public static partial class ArgumentNames
 
     static string Rename(string text) => FieldName().Replace(text, m => Arguments[m.Value]);
 
-    [GeneratedRegex(@"(?<![\w.\-])(draft\.files|repositoryId|targetBranch|approvalMode|testsRequired|Idempotency-Key|pageSize|featureId|taskId)(?![\w\-])")]
+    [GeneratedRegex(@"(?<![\w.\-])(draft\.files|repositoryId|targetBranch|approvalMode|testsRequired|Idempotency-Key|pageSize|featureId|taskId|analysisWindowHours|maxImprovements)(?![\w\-])")]
     private static partial Regex FieldName();
 }

@@ -60,7 +60,8 @@ public static class McpEndpoint
             .WithTools<ApprovalTools>(Arguments)
             .WithTools<TaskTools>(Arguments)
             .WithTools<SystemTools>(Arguments)
-            .WithTools<DeploymentTools>(Arguments);
+            .WithTools<DeploymentTools>(Arguments)
+            .WithTools<ImprovementTools>(Arguments);
         return services;
     }
 

@@ -34,7 +34,10 @@ public static class ApiScopes
     public const string DraftsWrite = "drafts:write";
     public const string ApprovalsWrite = "approvals:write";
 
-    public static readonly IReadOnlyList<string> All = [FeaturesRead, FeaturesWrite, DraftsWrite, ApprovalsWrite, Admin];
+    /// <summary>Start improvement cycles and generate components: each starts runs that deploy.</summary>
+    public const string ImprovementsWrite = "improvements:write";
+
+    public static readonly IReadOnlyList<string> All = [FeaturesRead, FeaturesWrite, DraftsWrite, ApprovalsWrite, ImprovementsWrite, Admin];
 
     /// <summary>What a newly registered agent may do unless asked otherwise: read and submit features, upload drafts.</summary>
     public static readonly IReadOnlyList<string> AgentDefault = [FeaturesRead, FeaturesWrite, DraftsWrite];

@@ -13,6 +13,12 @@ public sealed class DeployedService
     public required string Target { get; set; }
     public required string StableUrl { get; set; }
     public Guid? LiveVersionId { get; set; }
+
+    /// <summary>The worker collecting the service's telemetry, until when: one collector per service however many workers run.</summary>
+    public string? TelemetryCollector { get; set; }
+
+    public DateTime? TelemetryLeaseUntil { get; set; }
+
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
     public DateTime UpdatedAt { get; set; } = DateTime.UtcNow;
 }
@@ -34,6 +40,12 @@ public sealed class ServiceVersion
 
     /// <summary>The version's own address, beside the stable one.</summary>
     public string? Url { get; set; }
+
+    /// <summary>The paths its builder.yaml asks Builder to probe for telemetry, beside the health path.</summary>
+    public List<string> TelemetryEndpoints { get; set; } = [];
+
+    /// <summary>Where it exposes Prometheus metrics, when it does.</summary>
+    public string? MetricsPath { get; set; }
 
     public ServiceVersionState State { get; set; } = ServiceVersionState.Starting;
 

@@ -46,6 +46,7 @@ public static class EventTypes
     public const string ContractChecked = "healthcheck.contract";
     public const string TrafficSwitched = "deploy.traffic_switched";
     public const string MonitoringCompleted = "healthcheck.window_completed";
+    public const string MonitoringComparisonSkipped = "healthcheck.comparison_skipped";
     public const string ProbeFailed = "healthcheck.probe_failed";
     public const string HealthBreached = "healthcheck.breached";
     public const string RollbackStarted = "rollback.started";

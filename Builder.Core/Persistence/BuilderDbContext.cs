@@ -32,6 +32,10 @@ public class BuilderDbContext(DbContextOptions options) : DbContext(options), ID
     public DbSet<DeployedService> Services => Set<DeployedService>();
     public DbSet<ServiceVersion> ServiceVersions => Set<ServiceVersion>();
     public DbSet<ToolExecution> ToolExecutions => Set<ToolExecution>();
+    public DbSet<TelemetrySample> TelemetrySamples => Set<TelemetrySample>();
+    public DbSet<ImprovementCycle> ImprovementCycles => Set<ImprovementCycle>();
+    public DbSet<ImprovementOpportunity> ImprovementOpportunities => Set<ImprovementOpportunity>();
+    public DbSet<TenantFlag> TenantFlags => Set<TenantFlag>();
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -132,6 +136,7 @@ public class BuilderDbContext(DbContextOptions options) : DbContext(options), ID
             e.Property(x => x.Name).HasMaxLength(40);
             e.Property(x => x.Target).HasMaxLength(32);
             e.Property(x => x.StableUrl).HasMaxLength(500);
+            e.Property(x => x.TelemetryCollector).HasMaxLength(200);
         });
 
         model.Entity<ServiceVersion>(e =>
@@ -144,6 +149,53 @@ public class BuilderDbContext(DbContextOptions options) : DbContext(options), ID
             e.Property(x => x.Url).HasMaxLength(500);
             e.Property(x => x.DeployedBy).HasMaxLength(300);
             e.Property(x => x.Reason).HasMaxLength(4000);
+            e.Property(x => x.MetricsPath).HasMaxLength(300);
+            e.Property(x => x.TelemetryEndpoints).HasConversion(JsonConverter<List<string>>(), JsonComparer<List<string>>());
+        });
+
+        model.Entity<TelemetrySample>(e =>
+        {
+            e.ToTable("telemetry_samples");
+            e.HasIndex(x => new { x.ServiceId, x.To });
+            e.HasIndex(x => new { x.TenantId, x.To });
+            e.Property(x => x.Source).HasMaxLength(16);
+            e.Property(x => x.Endpoint).HasMaxLength(300);
+            e.Property(x => x.Error).HasMaxLength(2000);
+            e.Property(x => x.Statuses).HasConversion(JsonConverter<Dictionary<string, int>>(), JsonComparer<Dictionary<string, int>>());
+            e.Property(x => x.Signals).HasConversion(JsonConverter<List<TelemetrySignal>>(), JsonComparer<List<TelemetrySignal>>());
+        });
+
+        model.Entity<ImprovementCycle>(e =>
+        {
+            e.ToTable("improvement_cycles");
+            e.HasIndex(x => new { x.TenantId, x.StartedAt });
+            e.HasIndex(x => x.State);
+            e.Property(x => x.Trigger).HasMaxLength(16);
+            e.Property(x => x.TriggeredBy).HasMaxLength(300);
+            e.Property(x => x.Services).HasConversion(JsonConverter<List<string>>(), JsonComparer<List<string>>());
+            e.Property(x => x.Notes).HasConversion(JsonConverter<List<string>>(), JsonComparer<List<string>>());
+        });
+
+        model.Entity<ImprovementOpportunity>(e =>
+        {
+            e.ToTable("improvement_opportunities");
+            e.HasIndex(x => x.CycleId);
+            e.HasIndex(x => new { x.TenantId, x.Key });
+            e.HasIndex(x => x.FeatureId);
+            e.Property(x => x.Service).HasMaxLength(40);
+            e.Property(x => x.Kind).HasMaxLength(32);
+            e.Property(x => x.Endpoint).HasMaxLength(300);
+            e.Property(x => x.Key).HasMaxLength(500);
+            e.Property(x => x.Summary).HasMaxLength(1000);
+            e.Property(x => x.Outcome).HasMaxLength(32);
+        });
+
+        model.Entity<TenantFlag>(e =>
+        {
+            e.ToTable("tenant_flags");
+            e.HasKey(x => new { x.TenantId, x.Name });
+            e.Property(x => x.Name).HasMaxLength(64);
+            e.Property(x => x.UpdatedBy).HasMaxLength(300);
         });
 
         model.Entity<AuditEntry>(e =>

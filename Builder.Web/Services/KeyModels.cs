@@ -47,6 +47,7 @@ public static class KeyScopes
         ("features:write", "submit and cancel features, register repositories"),
         ("drafts:write", "upload drafts"),
         ("approvals:write", "approve, reject and revise at gates"),
+        ("improvements:write", "start improvement cycles and generate components (runs that deploy)"),
         ("admin", "everything, including keys"),
     ];
 }

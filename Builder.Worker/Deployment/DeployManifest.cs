@@ -24,6 +24,19 @@ public sealed record DeployManifest
 
     /// <summary>Hosts the running service asks to reach; it gets those an administrator also allows, and nothing else.</summary>
     public IReadOnlyList<string> Egress { get; init; } = [];
+
+    public TelemetrySettings Telemetry { get; init; } = new();
+}
+
+/// <summary>What Builder reads of the live service besides its health path: paths to probe, and its Prometheus metrics.</summary>
+public sealed record TelemetrySettings
+{
+    public const int MaxEndpoints = 20;
+
+    /// <summary>GET paths probed every collection round; a 5xx or no answer counts as a failure.</summary>
+    public IReadOnlyList<string> Endpoints { get; init; } = [];
+
+    public string? MetricsPath { get; init; }
 }
 
 public sealed record HealthSettings

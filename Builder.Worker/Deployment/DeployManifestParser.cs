@@ -15,7 +15,8 @@ public static partial class DeployManifestParser
     public static readonly IReadOnlyList<string> Runtimes = ["dotnet", "node", "python", "go", "command"];
     public static readonly IReadOnlyList<string> Targets = ["local", "docker", "kubernetes"];
 
-    static readonly string[] TopLevelKeys = ["service", "runtime", "publish", "start", "port", "health", "environment", "resources", "target", "policy", "egress"];
+    static readonly string[] TopLevelKeys = ["service", "runtime", "publish", "start", "port", "health", "environment", "resources", "target", "policy", "egress", "telemetry"];
+    static readonly string[] TelemetryKeys = ["endpoints", "metrics"];
     static readonly string[] HealthKeys = ["path", "status", "readinessTimeout", "contract"];
     static readonly string[] ResourceKeys = ["memory", "processes"];
     static readonly string[] PolicyKeys = ["successRate", "p99", "interval", "window", "keepPrevious", "maxDegradation"];
@@ -136,6 +137,21 @@ public static partial class DeployManifestParser
                 errors.Add($"line {policyNode.Start.Line}: policy.interval ({policy.Interval.TotalSeconds:0.###} s) is longer than policy.window ({policy.Window.TotalSeconds:0.###} s)");
         }
 
+        var telemetry = new TelemetrySettings();
+        if (reader.Mapping(root, "telemetry") is { } telemetryNode)
+        {
+            reader.RefuseUnknown(telemetryNode, TelemetryKeys, "telemetry.");
+            var endpoints = reader.TextList(telemetryNode, "endpoints");
+            foreach (var endpoint in endpoints.Where(e => !e.StartsWith('/')))
+                reader.Error(telemetryNode, "endpoints", $"telemetry.endpoints: '{endpoint}' must be a path starting with '/'");
+            if (endpoints.Count > TelemetrySettings.MaxEndpoints)
+                reader.Error(telemetryNode, "endpoints", $"telemetry.endpoints names {endpoints.Count} paths; at most {TelemetrySettings.MaxEndpoints} are probed");
+            var metrics = reader.Text(telemetryNode, "metrics");
+            if (metrics is not null && !metrics.StartsWith('/'))
+                reader.Error(telemetryNode, "metrics", $"telemetry.metrics '{metrics}' must be a path starting with '/'");
+            telemetry = new TelemetrySettings { Endpoints = endpoints.Distinct(StringComparer.Ordinal).ToList(), MetricsPath = metrics };
+        }
+
         if (errors.Count > 0)
             throw new DeployManifestException(errors);
 
@@ -152,6 +168,7 @@ public static partial class DeployManifestParser
             Target = target,
             Policy = policy,
             Egress = egress,
+            Telemetry = telemetry,
         };
     }
 

@@ -34,6 +34,7 @@ public static class DeploymentExtensions
         builder.Services.AddSingleton<HealthProbe>();
         builder.Services.AddSingleton<ServiceContract>();
         builder.Services.AddSingleton<MonitoringWindow>();
+        builder.Services.AddSingleton<ImprovementRuns>();
         return builder;
     }
 }

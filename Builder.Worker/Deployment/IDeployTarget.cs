@@ -68,3 +68,13 @@ public sealed class DeployTargets(IEnumerable<IDeployTarget> targets)
         targets.FirstOrDefault(t => t.Name == name)
         ?? throw new Pipeline.PhaseFailedException("target_unavailable", $"This worker has no '{name}' deploy target; it deploys to: {string.Join(", ", targets.Select(t => t.Name))}.");
 }
+
+/// <summary>What a running version wrote since it was last asked, and how often it was restarted meanwhile.</summary>
+public sealed record ServiceOutput(IReadOnlyList<string> Lines, int Dropped, int Restarts);
+
+/// <summary>A target whose versions' output Builder reads itself (the local target: its services are the worker's children).</summary>
+public interface IServiceOutputSource
+{
+    /// <summary>Null when this worker does not run the version.</summary>
+    ServiceOutput? TakeOutput(Guid versionId);
+}

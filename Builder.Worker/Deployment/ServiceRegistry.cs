@@ -38,6 +38,7 @@ public sealed class ServiceRegistry(IDbContextFactory<BuilderDbContext> dbFactor
             {
                 ServiceId = service.Id, TenantId = service.TenantId, Number = number, FeatureId = run.Feature.Id, Attempt = run.Attempt, CommitSha = commitSha,
                 ReleaseFolder = releaseFolder(number), DeployedBy = run.Feature.RequestedBy,
+                TelemetryEndpoints = [manifest.Health.Path, .. manifest.Telemetry.Endpoints.Where(e => e != manifest.Health.Path)], MetricsPath = manifest.Telemetry.MetricsPath,
             };
             db.ServiceVersions.Add(version);
         }

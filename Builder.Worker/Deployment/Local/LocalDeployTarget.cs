@@ -16,7 +16,7 @@ namespace Builder.Worker.Deployment.Local;
 /// stable address on <see cref="ServiceGateway"/>.
 /// </summary>
 public sealed class LocalDeployTarget(ISandbox sandbox, ServiceGateway gateway, IOptions<DeployOptions> options, ILogger<LocalDeployTarget> logger)
-    : IDeployTarget, IHostedService
+    : IDeployTarget, IServiceOutputSource, IHostedService
 {
     readonly ConcurrentDictionary<Guid, SupervisedProcess> _running = new();
 
@@ -90,6 +90,8 @@ public sealed class LocalDeployTarget(ISandbox sandbox, ServiceGateway gateway, 
         Task.FromResult(_running.TryGetValue(versionId, out var process) && process.Running);
 
     public string? OutputTail(Guid versionId) => _running.TryGetValue(versionId, out var process) ? process.Tail() : null;
+
+    public ServiceOutput? TakeOutput(Guid versionId) => _running.TryGetValue(versionId, out var process) ? process.TakeOutput() : null;
 
     public Task<bool> RouteAsync(string service, Uri? version, CancellationToken cancellationToken) => Task.FromResult(gateway.Route(service, version));
 

@@ -11,7 +11,16 @@ public sealed class SupervisedProcess(ISandbox sandbox, SandboxRequest request, 
 {
     readonly CancellationTokenSource _stop = new();
     readonly Queue<string> _tail = new();
+
+    /// <summary>Lines not yet read by telemetry; the oldest are dropped (and counted) when nobody reads them.</summary>
+    readonly Queue<string> _unread = new();
+
+    int _dropped;
+    int _restartsUnread;
     Task? _loop;
+
+    /// <summary>At most this many lines wait for telemetry between two reads.</summary>
+    public const int MaxUnreadLines = 5000;
 
     public bool Running { get; private set; }
 
@@ -62,6 +71,7 @@ public sealed class SupervisedProcess(ISandbox sandbox, SandboxRequest request, 
 
             var delay = TimeSpan.FromSeconds(Math.Min(30, 1 << restarts));
             restarts++;
+            Interlocked.Increment(ref _restartsUnread);
             onRestart($"{ending}; restart {restarts} in {delay.TotalSeconds:0} s");
             try
             {
@@ -83,6 +93,24 @@ public sealed class SupervisedProcess(ISandbox sandbox, SandboxRequest request, 
             _tail.Enqueue(line);
             while (_tail.Count > 40)
                 _tail.Dequeue();
+            _unread.Enqueue(line);
+            if (_unread.Count > MaxUnreadLines)
+            {
+                _unread.Dequeue();
+                _dropped++;
+            }
+        }
+    }
+
+    /// <summary>What the process wrote and how often it was restarted since the last call.</summary>
+    public ServiceOutput TakeOutput()
+    {
+        lock (_tail)
+        {
+            var output = new ServiceOutput(_unread.ToList(), _dropped, Interlocked.Exchange(ref _restartsUnread, 0));
+            _unread.Clear();
+            _dropped = 0;
+            return output;
         }
     }
 

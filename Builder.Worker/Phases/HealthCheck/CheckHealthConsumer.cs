@@ -17,7 +17,7 @@ namespace Builder.Worker.Phases.HealthCheck;
 /// </summary>
 public sealed class CheckHealthConsumer(
     PhaseServices services, DeployTargets targets, ServiceRegistry registry, HealthProbe probe, MonitoringWindow window, ServiceContract contract,
-    StandbyRetirement retirement, IOptions<DeployOptions> options)
+    StandbyRetirement retirement, IOptions<DeployOptions> options, ImprovementRuns improvements)
     : PhaseConsumer<CheckHealth>(services)
 {
     protected override Phase Phase => Phase.HealthCheck;
@@ -57,6 +57,14 @@ public sealed class CheckHealthConsumer(
             var baseline = replaced is { Url: { } replacedUrl } && await target.IsRunningAsync(replaced.Id, run.CancellationToken)
                 ? new Baseline(new Uri(replacedUrl), $"version {replaced.Number}")
                 : null;
+            if (baseline is not null && await improvements.RollbackOffAsync(run.Feature, run.CancellationToken))
+            {
+                baseline = null;
+                await run.RecordAsync(EventTypes.MonitoringComparisonSkipped, new
+                {
+                    reason = "This improvement run is not compared with the version it replaces: the ImprovementRollback flag is off for the tenant.",
+                });
+            }
             await target.RouteAsync(service.Name, url, run.CancellationToken);
             await registry.MakeLiveAsync(service.Id, version.Id, ServiceVersionState.Standby);
             await run.RecordAsync(EventTypes.TrafficSwitched, new { service = service.Name, to = version.Number, from = previous, stableUrl = service.StableUrl });
