@@ -55,6 +55,8 @@ public sealed class RunningPlatform : IAsyncLifetime
             ["Builder__Bootstrap__TenantName"] = "acme-labs",
             ["Builder__Worker__CommandTimeout"] = "00:02:00",
             ["Builder__Tools__Directory"] = ToolsDirectory(data.FullName),
+            // Deployed services' telemetry read quickly, so a page shows it without a long wait.
+            ["Builder__Telemetry__Interval"] = "00:00:00.500",
             ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
         });

@@ -28,7 +28,7 @@ public sealed class SourceBreakers(IOptions<TelemetryOptions> options)
         }
         catch (BrokenCircuitException)
         {
-            return $"skipped: the breaker is open after repeated failures (last: {lastError[0]})";
+            return $"the breaker is open after repeated failures (last: {lastError[0]}); it is read again once the breaker closes";
         }
         catch (Exception ex) when (ex is HttpRequestException or TelemetrySourceException or FormatException
                                        or OperationCanceledException && !cancellationToken.IsCancellationRequested)
