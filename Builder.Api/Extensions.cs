@@ -38,6 +38,7 @@ public static class Extensions
 
         builder.Services.AddScoped<FeatureSubmitter>();
         builder.AddImprovements();
+        builder.Services.AddScoped<Components.ComponentGenerator>();
         builder.Services.AddSingleton<RequestCounters>();
         builder.Services.AddSingleton<IHealthDetails, RunsHealthDetails>();
 
@@ -80,6 +81,7 @@ public static class Extensions
         api.MapToolsApi();
         api.MapImprovementsApi();
         api.MapFlagsApi();
+        Components.ComponentsApi.MapComponentsApi(api);
         api.MapReviewsApi();
         api.MapLiveProgress();
         api.MapStatusApi();

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Security.Claims;
+using Builder.Api.Components;
 using Builder.Api.Improvements;
 using Builder.Core.Domain;
 using Builder.Core.Persistence;
@@ -14,7 +15,7 @@ namespace Builder.Api.Mcp;
 
 /// <summary>The improvement cycle for other agents. Each tool runs the HTTP endpoint's handler.</summary>
 [McpServerToolType]
-public sealed class ImprovementTools(ImprovementCycles cycles, BuilderDbContext db, IOptions<JsonOptions> json)
+public sealed class ImprovementTools(ImprovementCycles cycles, ComponentGenerator components, BuilderDbContext db, IOptions<JsonOptions> json)
 {
     [McpServerTool(Name = "trigger_improvement_cycle", Title = "Trigger an improvement cycle", Destructive = false, Idempotent = false, OpenWorld = true)]
     [Description("Reads the telemetry of your tenant's live services over the last analysis_window_hours (Builder's probes of their endpoints, " +
@@ -33,4 +34,22 @@ public sealed class ImprovementTools(ImprovementCycles cycles, BuilderDbContext 
         CancellationToken cancellationToken = default) =>
         new ApiCall(user, json).RunAsync([ApiScopes.ImprovementsWrite], http =>
             ImprovementsApi.StartAsync(new StartCycleRequest(analysis_window_hours, max_improvements, services), http, cycles, db, "mcp", cancellationToken));
+
+    [McpServerTool(Name = "generate_component", Title = "Generate a service", Destructive = false, Idempotent = false, OpenWorld = true)]
+    [Description("Creates a new service from requirements: a new repository seeded from Builder's template for the runtime (it already answers " +
+                 "GET /health, /capabilities, /state, /dependencies and POST /message, with a test and a builder.yaml), registers it in your " +
+                 "tenant, and starts a governed run in which Builder's agent implements the description, capabilities and spec; the run is " +
+                 "verified and deploys the service. Unless the AutonomousImprovements flag is on, the run waits at the final gate for approval. " +
+                 "Returns {name, runtime, repositoryId, repositoryUrl, featureId, featureUrl, approval}; follow the run with get_feature. " +
+                 "Refused while the SelfBuilding or ComponentGeneration flag is off. Needs scope improvements:write.")]
+    public Task<CallToolResult> GenerateComponent(
+        ClaimsPrincipal user,
+        [Description("The service's name: lowercase letters, digits and dashes, starting with a letter, at most 40. Names the repository and the service.")] string name,
+        [Description("What the service is for, one line.")] string description,
+        [Description("What it must be able to do, one line each.")] List<string>? capabilities = null,
+        [Description("node (default) or python.")] string? runtime = null,
+        [Description("A SPEC document (Markdown) with the requirements in full, at most 64 KiB.")] string? spec = null,
+        CancellationToken cancellationToken = default) =>
+        new ApiCall(user, json).RunAsync([ApiScopes.ImprovementsWrite], http =>
+            ComponentsApi.Generate(new GenerateComponentRequest(name, description, capabilities, runtime, spec), http, components, cancellationToken));
 }
