@@ -3,6 +3,10 @@
 #   ./test.sh                                   build and run every test
 #   ./test.sh --filter FullyQualifiedName~Infra extra arguments go to `dotnet test`
 #   ./test.sh --unit                            only the specs of Builder.Tests.Unit: no install, no server, seconds
+#   ./test.sh --chaos                           only the chaos suite (sizes: BUILDER_CHAOS_RUNS, _FAULTS, _SEED)
+#
+# Without arguments every test runs, the chaos suite last and on its own: it restarts the servers
+# the other tests share.
 #
 # It installs what is missing from Debian packages (as root), starts private PostgreSQL, Redis and
 # RabbitMQ servers on loopback ports for this run only through the AppHost (its servers topology:
@@ -406,11 +410,26 @@ log "servers up in $((SECONDS - started)) s: PostgreSQL, Redis and RabbitMQ from
 export BUILDER_TEST_CHROMIUM="$CHROMIUM"
 
 rm -rf "$RESULTS_DIR"
+run_tests() {
+  run_child dotnet test Builder.sln -c Release --no-build \
+    --logger "console;verbosity=normal" --logger trx --results-directory "$RESULTS_DIR" \
+    --blame-hang-timeout "$HANG_TIMEOUT" --blame-hang-dump-type mini \
+    "$@"
+}
 test_rc=0
-run_child dotnet test Builder.sln -c Release --no-build \
-  --logger "console;verbosity=normal" --logger trx --results-directory "$RESULTS_DIR" \
-  --blame-hang-timeout "$HANG_TIMEOUT" --blame-hang-dump-type mini \
-  "$@" || test_rc=$?
+if [ "${1:-}" = "--chaos" ]; then
+  shift
+  log "chaos suite only (runs ${BUILDER_CHAOS_RUNS:-30}, faults ${BUILDER_CHAOS_FAULTS:-5}, seed ${BUILDER_CHAOS_SEED:-random})"
+  run_tests --filter "Category=Chaos" "$@" || test_rc=$?
+elif [ "$#" -gt 0 ]; then
+  run_tests "$@" || test_rc=$?
+else
+  run_tests --filter "Category!=Chaos" || test_rc=$?
+  log "chaos suite (runs ${BUILDER_CHAOS_RUNS:-30}, faults ${BUILDER_CHAOS_FAULTS:-5}): alone, since it restarts the shared servers"
+  chaos_rc=0
+  run_tests --filter "Category=Chaos" || chaos_rc=$?
+  [ "$test_rc" -ne 0 ] || test_rc=$chaos_rc
+fi
 
 stopping=$SECONDS
 cleanup || true

@@ -99,6 +99,15 @@ public sealed class BuilderProcess : IAsyncDisposable
     }
 
     const int SIGTERM = 15;
+    const int SIGKILL = 9;
+
+    /// <summary>SIGKILL to the process alone, as the kernel's OOM killer or a power cut would: its children are left to fend for themselves.</summary>
+    public void KillAlone()
+    {
+        if (kill(_process.Id, SIGKILL) != 0)
+            throw new InvalidOperationException($"SIGKILL to {Name} (pid {_process.Id}) failed");
+        _process.WaitForExit();
+    }
 
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
     static extern int kill(int pid, int sig);

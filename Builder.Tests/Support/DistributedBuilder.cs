@@ -71,6 +71,32 @@ public sealed class DistributedBuilder : IAsyncDisposable
         return environment;
     }
 
+    /// <summary>SIGKILLs a worker (alone, not its children) and starts it again on the same data folder, as a supervisor restarts a crashed service.</summary>
+    public async Task<BuilderProcess> RestartWorkerAsync(int index, TimeSpan downtime)
+    {
+        var crashed = _workers[index];
+        crashed.KillAlone();
+        await crashed.DisposeAsync();
+        await Task.Delay(downtime);
+        var worker = BuilderProcess.Start("Builder.Worker", crashed.Name, With(crashed.Name));
+        _workers[index] = worker;
+        await worker.WaitHealthyAsync();
+        return worker;
+    }
+
+    /// <summary>SIGKILLs the Api and starts a new one (on a new port: callers take <see cref="Admin"/> again).</summary>
+    public async Task RestartApiAsync(TimeSpan downtime)
+    {
+        Api.KillAlone();
+        await Api.DisposeAsync();
+        await Task.Delay(downtime);
+        Api = BuilderProcess.Start("Builder.Api", "api", With("api", ("Builder__Api__HostWorker", "false")));
+        await Api.WaitHealthyAsync();
+    }
+
+    /// <summary>Where each process keeps its data: workspaces, releases, sandboxes.</summary>
+    public string Root => _root;
+
     public BuilderApi Admin() => BuilderApi.WithKey(new HttpClient { BaseAddress = Api.Url, Timeout = TimeSpan.FromSeconds(30) }, AdminKey);
 
     public string Logs => string.Join("\n", _workers.Prepend(Api).Where(p => p is not null).Select(p => p.RecentLog));
