@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Builder.Api.Auth;
+using Builder.Api.Environments;
 using Builder.Api.Infrastructure;
 using Builder.Api.Mcp;
 using Builder.Api.Reviews;
@@ -76,6 +77,7 @@ public static class Extensions
         api.MapKeysApi();
         api.MapTasksApi();
         api.MapToolsApi();
+        api.MapEnvironmentsApi();
         api.MapReviewsApi();
         api.MapLiveProgress();
         api.MapStatusApi();
