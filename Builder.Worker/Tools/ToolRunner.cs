@@ -18,7 +18,8 @@ public sealed record ToolRun(string Status, JsonNode? Output, string Logs, int? 
 /// Runs a tool: its input checked against the manifest's schema, then the entry point in a sandbox,
 /// reading the input as JSON on stdin and writing its output to stdout, with what it prints on stderr
 /// kept as its log. With an engine, in an image built like an environment (its runtime and packages,
-/// reused by hash); without one, in the worker's sandbox with the worker's interpreter.
+/// reused by hash); without one, in the worker's sandbox with the worker's interpreter. A tool a
+/// repository carries runs the same way in the run's workspace, read-only and offline.
 /// </summary>
 public sealed class ToolRunner(
     EnvironmentImages images, ISandbox sandbox, DockerSandbox containers, WorkerRuntimes runtimes, IOptions<BuilderOptions> options)
