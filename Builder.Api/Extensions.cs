@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Builder.Api.Auth;
+using Builder.Api.Environments;
 using Builder.Api.Improvements;
 using Builder.Api.Infrastructure;
 using Builder.Api.Mcp;
@@ -82,6 +83,7 @@ public static class Extensions
         api.MapImprovementsApi();
         api.MapFlagsApi();
         Components.ComponentsApi.MapComponentsApi(api);
+        api.MapEnvironmentsApi();
         api.MapReviewsApi();
         api.MapLiveProgress();
         api.MapStatusApi();

@@ -77,6 +77,7 @@ public static class Extensions
         bus.AddConsumer<ServiceRollbackConsumer>();
         bus.AddConsumer<DryRunTaskConsumer>();
         bus.AddConsumer<ToolConsumers>();
+        bus.AddConsumer<EnvironmentImagesConsumer>();
 
         bus.AddAgentConsumers();
 

@@ -27,4 +27,7 @@ public static class ArtifactNames
 
     /// <summary>The environment image the run's commands run in (written by Plan when the repository declares one).</summary>
     public const string Environment = "environment.json";
+
+    /// <summary>The log of the environment image's build (or of its reuse), written by Plan.</summary>
+    public const string EnvironmentLog = "environment.log";
 }

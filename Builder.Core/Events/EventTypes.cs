@@ -35,6 +35,8 @@ public static class EventTypes
     public const string EnvironmentImageBuilt = "environment.image_built";
     public const string EnvironmentImageReused = "environment.image_reused";
     public const string EnvironmentFallback = "environment.fallback";
+    public const string RepositoryToolsOffered = "repository_tools.offered";
+    public const string RepositoryToolSkipped = "repository_tool.skipped";
     public const string DeploySkipped = "deploy.skipped";
     public const string HealthCheckSkipped = "healthcheck.skipped";
     public const string ManifestRead = "deploy.manifest_read";

@@ -27,7 +27,7 @@ public sealed class PhoneWidthTests(RunningPlatform platform, ITestOutputHelper 
         try
         {
             await app.OpenAndSignInAsync();
-            foreach (var path in (string[])["/", "/approvals", "/repositories", $"/repositories/{repositoryId}", "/keys", "/services", "/system", "/features/new"])
+            foreach (var path in (string[])["/", "/approvals", "/repositories", $"/repositories/{repositoryId}", "/keys", "/services", "/tools", "/system", "/features/new"])
             {
                 await OpenAsync(page, path);
                 await RecordOverflowAsync(page, path, overflowing);

@@ -1,3 +1,5 @@
+using Builder.Tests.Deployment;
+using Builder.Tests.Environments;
 using Builder.Tests.Infrastructure;
 using Builder.Tests.Support;
 using Microsoft.Playwright;
@@ -6,9 +8,9 @@ namespace Builder.Tests.Browser;
 
 /// <summary>
 /// The platform as people run it, started as real processes: Builder.Api in the embedded topology
-/// (SQLite, in-memory transport, the worker inside) and Builder.Web pointed at it by service
-/// discovery, plus Debian's Chromium driven by Playwright. One per test collection: starting three
-/// .NET processes and a browser is the slow part.
+/// (SQLite, in-memory transport, the worker inside, the test engine for environment and tool images)
+/// and Builder.Web pointed at it by service discovery, plus Debian's Chromium driven by Playwright.
+/// One per test collection: starting three .NET processes and a browser is the slow part.
 /// </summary>
 public sealed class RunningPlatform : IAsyncLifetime
 {
@@ -33,7 +35,10 @@ public sealed class RunningPlatform : IAsyncLifetime
 
     public static string ScreenshotDirectory => Path.Combine(TestServers.RepositoryRoot, "artifacts", "screenshots");
 
-    /// <summary>A tools folder with the word counter (it runs in the worker's sandbox: this platform has no engine).</summary>
+    /// <summary>The container engine the platform builds environment and tool images on, with the offline base image they start from.</summary>
+    public ContainerEngine Engine { get; } = new();
+
+    /// <summary>A tools folder with the word counter (run in its image on the engine).</summary>
     static string ToolsDirectory(string root)
     {
         var tools = Path.Combine(root, "tools");
@@ -44,6 +49,8 @@ public sealed class RunningPlatform : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var chromium = TestServers.ChromiumPath;
+        await Engine.ConnectAsync();
+        await Engine.ImportAsync(EnvironmentEngine.BaseImage, "latest", programs: ["/usr/bin/make"]);
         IdentityProvider = await FakeOpenIdProvider.StartAsync();
         IdentityProvider.User["builder_tenant"] = "acme-labs";
         Api = BuilderProcess.Start("Builder.Api", "api", new Dictionary<string, string>
@@ -57,6 +64,8 @@ public sealed class RunningPlatform : IAsyncLifetime
             ["Builder__Tools__Directory"] = ToolsDirectory(data.FullName),
             // Deployed services' telemetry read quickly, so a page shows it without a long wait.
             ["Builder__Telemetry__Interval"] = "00:00:00.500",
+            ["Builder__Sandbox__DockerEndpoint"] = Engine.Endpoint,
+            ["Builder__Environments__Bases__debian-bookworm"] = EnvironmentEngine.BaseImage,
             ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
         });
@@ -110,6 +119,7 @@ public sealed class RunningPlatform : IAsyncLifetime
             await Api.DisposeAsync();
         if (IdentityProvider is not null)
             await IdentityProvider.DisposeAsync();
+        await Engine.DisposeAsync();
         try
         {
             data.Delete(recursive: true);

@@ -32,9 +32,15 @@ public sealed class ContainerEngine : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        await ConnectAsync();
+        await ImportNodeImageAsync();
+    }
+
+    /// <summary>The engine alone, for a fixture that imports only the images it needs.</summary>
+    public async Task ConnectAsync()
+    {
         Client = new DockerClientConfiguration(new Uri(Endpoint)).CreateClient();
         await Client.System.PingAsync();
-        await ImportNodeImageAsync();
     }
 
     /// <summary>busybox for the shell, the host's node and make and the libraries they link: about 100 MB, imported in seconds.</summary>

@@ -67,4 +67,13 @@ public sealed class NoEngineTests(EmbeddedBuilder builder) : IClassFixture<Embed
         feature["error"]!["code"]!.GetValue<string>().ShouldBe("environment_invalid");
         feature["error"]!["message"]!.GetValue<string>().ShouldContain("line 3: unknown setting 'image'");
     }
+
+    [Fact]
+    public async Task Without_an_engine_the_environments_say_so_and_list_no_image()
+    {
+        var listed = System.Text.Json.Nodes.JsonNode.Parse(await _api.Http.GetStringAsync("/api/environments"))!;
+
+        listed["engine"]!.GetValue<string>().ShouldContain("no Docker engine");
+        listed["images"]!.AsArray().ShouldBeEmpty();
+    }
 }

@@ -47,6 +47,12 @@ public sealed partial class BuilderApiClient
 
     public Task<string?> GetToolExecutionLogsAsync(Guid id, CancellationToken ct = default) => GetTextOrNullAsync($"api/tools/executions/{id}/logs", ct);
 
+    public Task<EnvironmentsInfo> GetEnvironmentsAsync(CancellationToken ct = default) => GetAsync<EnvironmentsInfo>("api/environments", ct);
+
+    /// <summary>The image's build log; null when none of the tenant's runs built it.</summary>
+    public Task<string?> GetEnvironmentLogAsync(string tag, CancellationToken ct = default) =>
+        GetTextOrNullAsync($"api/environments/{Uri.EscapeDataString(tag)}/log", ct);
+
     public Task<List<ServiceVersionInfo>> GetServiceVersionsAsync(string name, CancellationToken ct = default) =>
         GetAsync<List<ServiceVersionInfo>>($"api/services/{Uri.EscapeDataString(name)}/versions", ct);
 

@@ -6,6 +6,7 @@ using Builder.Core;
 using Builder.Core.Artifacts;
 using Builder.Core.Contracts;
 using Builder.Core.Domain;
+using Builder.Core.Events;
 using Builder.Core.Llm;
 using Builder.Core.Persistence;
 using Builder.Core.StateMachines;
@@ -15,6 +16,7 @@ using Builder.Worker.Agent.Steps;
 using Builder.Worker.Agent.Transcripts;
 using Builder.Worker.Pipeline;
 using Builder.Worker.Toolchains;
+using Builder.Worker.Tools;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
@@ -178,7 +180,7 @@ public sealed class AgentRunner(
             await indexes.SaveAsync(context.Repository.Id, index, context.CancellationToken);
 
         var connection = chats.Connect(context.Settings, traffic);
-        var kernel = kernels.Create(connection, context.Workspace, context.Feature);
+        var kernel = kernels.Create(connection, context.Workspace, context.Feature, repositoryTools: []);
         using var step = new AgentStep(context, "plan", kernel, connection, traffic, budget);
         var analysis = (await kernel.InvokeAsync(kernel.Plugins["analyze"]["summarize_repository"],
             new KernelArguments { ["context"] = context, ["index"] = index, ["ranked"] = ranked }, context.CancellationToken)).GetValue<RepositoryAnalysis>()!;
@@ -202,7 +204,7 @@ public sealed class AgentRunner(
             await indexes.SaveAsync(context.Repository.Id, index, context.CancellationToken);
 
         var connection = chats.Connect(context.Settings, traffic);
-        var kernel = kernels.Create(connection, context.Workspace, context.Feature);
+        var kernel = kernels.Create(connection, context.Workspace, context.Feature, await RepositoryToolsAsync(context));
         using var step = new AgentStep(context, "generate", kernel, connection, traffic, budget);
         var root = context.Workspace.Root;
         var result = (await kernel.InvokeAsync(kernel.Plugins["generate"]["write_change"], new KernelArguments
@@ -212,6 +214,24 @@ public sealed class AgentRunner(
                 Encoding.UTF8.GetString((await services.Workspaces.DiffAsync(root, context.Feature.Id, context.BaseCommit, context.CancellationToken)).Diff)),
         }, context.CancellationToken)).GetValue<GenerationResult>()!;
         return (result, step.Calls);
+    }
+
+    /// <summary>
+    /// The tools the repository carries, as the generate step starts. A broken one is skipped, never
+    /// the run: an event says which and why.
+    /// </summary>
+    static async Task<IReadOnlyList<ToolManifest>> RepositoryToolsAsync(AgentContext context)
+    {
+        var (tools, broken) = RepositoryTools.Find(context.Workspace.Root);
+        foreach (var tool in broken)
+            await context.Recorder.EventAsync(EventTypes.RepositoryToolSkipped, new
+            {
+                tool = tool.Name, manifest = $"{RepositoryTools.Folder}/{tool.Name}/{ToolManifest.FileName}", errors = tool.Errors,
+                notice = $"The repository's tool '{tool.Name}' is not offered to the agent: {string.Join("; ", tool.Errors)}",
+            }, tool.Name);
+        if (tools.Count > 0)
+            await context.Recorder.EventAsync(EventTypes.RepositoryToolsOffered, new { tools = tools.Select(t => t.Name) });
+        return tools;
     }
 
     /// <summary>Records the step's manifest before and after it runs, so a replay (or a person) knows its inputs and how it ended.</summary>

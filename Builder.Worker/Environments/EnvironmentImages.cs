@@ -13,6 +13,10 @@ namespace Builder.Worker.Environments;
 /// <summary>An environment image ready to run a repository's commands: built now, or reused.</summary>
 public sealed record EnvironmentImage(string Tag, bool Reused, string Dockerfile, string Log, TimeSpan Duration);
 
+/// <param name="Reference">The image's name as the engine lists it (Podman prefixes localhost/).</param>
+/// <param name="Tag">builder-env:&lt;hash&gt;, as runs record it.</param>
+public sealed record EngineImage(string Reference, string Tag, string Id, long Size, DateTime Created);
+
 /// <summary>A failed image build: the message and the build log's tail.</summary>
 public sealed class EnvironmentBuildException(string message) : Exception(message);
 
@@ -142,6 +146,19 @@ public sealed class EnvironmentImages(IOptions<EnvironmentOptions> options, IOpt
         }
     }
 
+    /// <summary>The environment images on the engine (tools' images among them), each by the tag runs record.</summary>
+    public async Task<IReadOnlyList<EngineImage>> ListAsync(CancellationToken cancellationToken)
+    {
+        var images = await _client.Value.Images.ListImagesAsync(new ImagesListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [Label] = true } },
+        }, cancellationToken);
+        return images
+            .SelectMany(i => (i.RepoTags ?? []).Where(t => t.StartsWith(EnvironmentDockerfile.Repository + ":", StringComparison.Ordinal) || t.Contains("/" + EnvironmentDockerfile.Repository + ":", StringComparison.Ordinal))
+                .Select(t => new EngineImage(t, Short(t), i.ID, i.Size, i.Created)))
+            .ToList();
+    }
+
     /// <summary>
     /// Environment images beyond <see cref="EnvironmentOptions.KeepImages"/> or unused for longer than
     /// <see cref="EnvironmentOptions.MaxUnusedAge"/> go, least recently used first (an image this worker
@@ -152,21 +169,16 @@ public sealed class EnvironmentImages(IOptions<EnvironmentOptions> options, IOpt
         var removed = new List<string>();
         try
         {
-            var images = await _client.Value.Images.ListImagesAsync(new ImagesListParameters
-            {
-                Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [Label] = true } },
-            });
-            var byUse = images
-                .SelectMany(i => (i.RepoTags ?? []).Where(t => t.StartsWith(EnvironmentDockerfile.Repository + ":", StringComparison.Ordinal) || t.Contains("/" + EnvironmentDockerfile.Repository + ":", StringComparison.Ordinal))
-                    .Select(t => (Tag: t, Used: _lastUsed.TryGetValue(Short(t), out var used) ? used : i.Created)))
+            var byUse = (await ListAsync(CancellationToken.None))
+                .Select(i => (i.Reference, i.Tag, Used: _lastUsed.TryGetValue(i.Tag, out var used) ? used : i.Created))
                 .OrderByDescending(i => i.Used)
                 .ToList();
             var cutoff = DateTime.UtcNow - options.Value.MaxUnusedAge;
-            foreach (var (tag, _) in byUse.Where((image, index) => Short(image.Tag) != keep && (index >= options.Value.KeepImages || image.Used < cutoff)))
+            foreach (var (reference, _, _) in byUse.Where((image, index) => image.Tag != keep && (index >= options.Value.KeepImages || image.Used < cutoff)))
             {
-                await _client.Value.Images.DeleteImageAsync(tag, new ImageDeleteParameters { Force = false });
-                removed.Add(tag);
-                logger.LogInformation("Environment image {Tag} removed (least recently used beyond Builder:Environments limits)", tag);
+                await _client.Value.Images.DeleteImageAsync(reference, new ImageDeleteParameters { Force = false });
+                removed.Add(reference);
+                logger.LogInformation("Environment image {Tag} removed (least recently used beyond Builder:Environments limits)", reference);
             }
         }
         catch (DockerApiException ex)
@@ -178,7 +190,8 @@ public sealed class EnvironmentImages(IOptions<EnvironmentOptions> options, IOpt
         return removed;
     }
 
-    static string Short(string tag) => tag.StartsWith("localhost/", StringComparison.Ordinal) ? tag["localhost/".Length..] : tag;
+    /// <summary>builder-env:&lt;hash&gt;, whatever registry the engine puts before it (Podman lists localhost/ or docker.io/library/).</summary>
+    static string Short(string reference) => reference[(reference.LastIndexOf('/') + 1)..];
 
     static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
 

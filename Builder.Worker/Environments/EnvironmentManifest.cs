@@ -50,14 +50,14 @@ public sealed partial record EnvironmentManifest
         {
             if (!RuntimeNames.Contains(name.Value))
                 reader.Error(name, $"runtimes: '{name.Value}' is not one of {string.Join(", ", RuntimeNames)}");
-            else if (!Version().IsMatch(version))
+            else if (!IsVersion(version))
                 reader.Error(name, $"runtimes.{name.Value}: '{version}' must be a version like 18, 3.12 or 8.0");
             else
                 runtimes.Add(new RuntimeVersion(name.Value!, version));
         }
 
         var packages = reader.TextList(root, "packages");
-        foreach (var package in packages.Where(p => !PackageName().IsMatch(p)))
+        foreach (var package in packages.Where(p => !IsPackageName(p)))
             reader.Error(root, "packages", $"packages: '{package}' is not a Debian package name (optionally =version)");
 
         var variables = new List<KeyValuePair<string, string>>();
@@ -87,6 +87,12 @@ public sealed partial record EnvironmentManifest
         };
         return errors.Count > 0 ? throw new EnvironmentManifestException(errors) : manifest;
     }
+
+    /// <summary>A runtime version as a manifest may name it (18, 3.12, 8.0.1): it ends up in an image's name.</summary>
+    public static bool IsVersion(string version) => Version().IsMatch(version);
+
+    /// <summary>A Debian package name, optionally =version: it ends up on an apt-get line.</summary>
+    public static bool IsPackageName(string package) => PackageName().IsMatch(package);
 
     static bool IsRelative(string path) =>
         !Path.IsPathRooted(path) && !path.Replace('\\', '/').Split('/').Contains("..");

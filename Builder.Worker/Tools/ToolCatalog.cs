@@ -20,20 +20,24 @@ public sealed class ToolCatalog(IOptions<ToolOptions> options, IOptions<BuilderO
 {
     public string Directory => Path.GetFullPath(options.Value.Directory, Path.GetFullPath(builderOptions.Value.DataDirectory));
 
-    public (IReadOnlyList<ToolManifest> Tools, IReadOnlyList<BrokenTool> Broken) List()
+    public (IReadOnlyList<ToolManifest> Tools, IReadOnlyList<BrokenTool> Broken) List() => Read(Directory);
+
+    /// <summary>Every folder of <paramref name="directory"/> holding a tool.yaml, in name order: the usable tools and the broken ones.</summary>
+    /// <param name="parse">Reads one tool folder; by default its tool.yaml as it is.</param>
+    public static (IReadOnlyList<ToolManifest> Tools, IReadOnlyList<BrokenTool> Broken) Read(string directory, Func<string, ToolManifest>? parse = null)
     {
+        parse ??= folder => ToolManifest.Parse(File.ReadAllText(Path.Combine(folder, ToolManifest.FileName)), folder);
         var tools = new List<ToolManifest>();
         var broken = new List<BrokenTool>();
-        if (!System.IO.Directory.Exists(Directory))
+        if (!System.IO.Directory.Exists(directory))
             return (tools, broken);
-        foreach (var folder in System.IO.Directory.EnumerateDirectories(Directory).Order(StringComparer.Ordinal))
+        foreach (var folder in System.IO.Directory.EnumerateDirectories(directory).Order(StringComparer.Ordinal))
         {
-            var manifest = Path.Combine(folder, ToolManifest.FileName);
-            if (!File.Exists(manifest))
+            if (!File.Exists(Path.Combine(folder, ToolManifest.FileName)))
                 continue;
             try
             {
-                tools.Add(ToolManifest.Parse(File.ReadAllText(manifest), folder));
+                tools.Add(parse(folder));
             }
             catch (ToolManifestException ex)
             {

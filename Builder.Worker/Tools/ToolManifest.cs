@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Builder.Worker.Environments;
 using Builder.Worker.Manifests;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -60,6 +61,8 @@ public sealed partial record ToolManifest
         var version = reader.Text(root, "version");
         if (version is not null && runtime == "shell")
             reader.Error(root, "version", "version applies to node and python only");
+        else if (version is not null && !EnvironmentManifest.IsVersion(version))
+            reader.Error(root, "version", $"version '{version}' must be a version like 18 or 3.12");
         var entry = reader.Text(root, "entry", required: true);
         if (entry is not null && (Path.IsPathRooted(entry) || entry.Replace('\\', '/').Split('/').Contains("..")))
             reader.Error(root, "entry", $"entry '{entry}' must be a file inside the tool's folder");
@@ -75,6 +78,9 @@ public sealed partial record ToolManifest
         }
         else
             reader.Error(root, "input is required: the JSON Schema of the tool's input, e.g. {type: object, properties: {...}}");
+        var packages = reader.TextList(root, "packages");
+        foreach (var package in packages.Where(p => !EnvironmentManifest.IsPackageName(p)))
+            reader.Error(root, "packages", $"packages: '{package}' is not a Debian package name (optionally =version)");
 
         var manifest = new ToolManifest
         {
@@ -87,7 +93,7 @@ public sealed partial record ToolManifest
             Timeout = reader.Duration(root, "timeout", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)) ?? TimeSpan.FromSeconds(60),
             MemoryBytes = reader.Bytes(root, "memory", 16L * 1024 * 1024) ?? 512L * 1024 * 1024,
             Network = reader.HostList(root, "network"),
-            Packages = reader.TextList(root, "packages"),
+            Packages = packages,
             Folder = folder,
         };
         return errors.Count > 0 ? throw new ToolManifestException(errors) : manifest;

@@ -18,7 +18,8 @@ public sealed record ToolRun(string Status, JsonNode? Output, string Logs, int? 
 /// Runs a tool: its input checked against the manifest's schema, then the entry point in a sandbox,
 /// reading the input as JSON on stdin and writing its output to stdout, with what it prints on stderr
 /// kept as its log. With an engine, in an image built like an environment (its runtime and packages,
-/// reused by hash); without one, in the worker's sandbox with the worker's interpreter.
+/// reused by hash); without one, in the worker's sandbox with the worker's interpreter. A tool a
+/// repository carries runs the same way in the run's workspace, read-only and offline.
 /// </summary>
 public sealed class ToolRunner(
     EnvironmentImages images, ISandbox sandbox, DockerSandbox containers, WorkerRuntimes runtimes, IOptions<BuilderOptions> options)
@@ -46,12 +47,23 @@ public sealed class ToolRunner(
     public Task<EnvironmentImage> BuildAsync(ToolManifest tool, CancellationToken cancellationToken) =>
         images.EnsureAsync(Environment(tool), tool.Folder, cancellationToken);
 
-    public async Task<ToolRun> RunAsync(ToolManifest tool, JsonElement input, CancellationToken cancellationToken)
+    public Task<ToolRun> RunAsync(ToolManifest tool, JsonElement input, CancellationToken cancellationToken) =>
+        RunAsync(tool, input, repositoryWorkspace: null, cancellationToken);
+
+    /// <param name="repositoryWorkspace">
+    /// For a tool the repository carries: the run's workspace, mounted read-only as the tool's working
+    /// directory so a linter or checker reads the code. Such a tool is untrusted and never has network.
+    /// </param>
+    public async Task<ToolRun> RunAsync(ToolManifest tool, JsonElement input, string? repositoryWorkspace, CancellationToken cancellationToken)
     {
         if (Check(tool, input) is { Count: > 0 } problems)
             return new ToolRun("invalid-input", null, "", null, TimeSpan.Zero, null, problems);
 
         var stopwatch = Stopwatch.StartNew();
+        var network = repositoryWorkspace is null && tool.Network.Count > 0;
+        var notice = repositoryWorkspace is not null && tool.Network.Count > 0
+            ? $"[builder] {tool.Name} asks to reach {string.Join(", ", tool.Network)}; a repository's tools run without network\n"
+            : "";
         var work = Directory.CreateDirectory(Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "tool-runs", Guid.NewGuid().ToString("N"))).FullName;
         try
         {
@@ -65,39 +77,42 @@ public sealed class ToolRunner(
             }
             else if (tool.Version is { } version && await runtimes.MatchingAsync(new RuntimeVersion(tool.Runtime, version), cancellationToken) is null)
             {
-                return new ToolRun("failed", null, $"[builder] the tool needs {tool.Runtime} {version}, which this worker does not have, and its image cannot be built: {noEngine}",
+                return new ToolRun("failed", null, $"{notice}[builder] the tool needs {tool.Runtime} {version}, which this worker does not have, and its image cannot be built: {noEngine}",
                     null, stopwatch.Elapsed, null, []);
             }
 
-            var entry = Path.Combine(tool.Folder, tool.Entry);
-            var result = await runner.RunAsync(new SandboxRequest($"{tool.Interpreter} '{entry}' < input.json > output.json", work)
+            // The input and output stay in the run's own folder: a repository's workspace is read-only to its tools.
+            var command = $"{tool.Interpreter} {Quote(Path.Combine(tool.Folder, tool.Entry))} < {Quote(Path.Combine(work, "input.json"))} > {Quote(Path.Combine(work, "output.json"))}";
+            var result = await runner.RunAsync(new SandboxRequest(repositoryWorkspace is null ? command : $"cd {Quote(repositoryWorkspace)} && {command}", work)
             {
                 Image = image,
-                Network = tool.Network.Count > 0,
-                Egress = tool.Network.Count > 0 ? new EgressPolicy(tool.Network) : null,
-                ReadOnlyBinds = [tool.Folder],
+                Network = network,
+                Egress = network ? new EgressPolicy(tool.Network) : null,
+                // A repository's tool lives in the workspace it reads.
+                ReadOnlyBinds = [repositoryWorkspace ?? tool.Folder],
                 Timeout = tool.Timeout,
                 MemoryBytes = tool.MemoryBytes,
                 MaxProcesses = 64,
                 Environment = new Dictionary<string, string?> { ["BUILDER_TOOL"] = tool.Name },
             }, cancellationToken);
 
+            var logs = notice + result.Output;
             var outputPath = Path.Combine(work, "output.json");
             if (File.Exists(outputPath) && new FileInfo(outputPath).Length > MaxOutputBytes)
-                return new ToolRun("failed", null, result.Output + $"\n[builder] the tool's output is larger than {MaxOutputBytes / 1024} KiB", result.ExitCode,
+                return new ToolRun("failed", null, logs + $"\n[builder] the tool's output is larger than {MaxOutputBytes / 1024} KiB", result.ExitCode,
                     stopwatch.Elapsed, image, []);
             var text = File.Exists(outputPath) ? await File.ReadAllTextAsync(outputPath, cancellationToken) : "";
             if (result.LimitHit == "timeout")
-                return new ToolRun("timed-out", null, result.Output, null, stopwatch.Elapsed, image, []);
+                return new ToolRun("timed-out", null, logs, null, stopwatch.Elapsed, image, []);
             if (!result.Succeeded)
-                return new ToolRun("failed", null, result.Output, result.ExitCode, stopwatch.Elapsed, image, []);
+                return new ToolRun("failed", null, logs, result.ExitCode, stopwatch.Elapsed, image, []);
             try
             {
-                return new ToolRun("succeeded", JsonNode.Parse(text), result.Output, 0, stopwatch.Elapsed, image, []);
+                return new ToolRun("succeeded", JsonNode.Parse(text), logs, 0, stopwatch.Elapsed, image, []);
             }
             catch (JsonException)
             {
-                return new ToolRun("failed", JsonValue.Create(text), result.Output + "\n[builder] the tool's output is not JSON", 0, stopwatch.Elapsed, image, []);
+                return new ToolRun("failed", JsonValue.Create(text), logs + "\n[builder] the tool's output is not JSON", 0, stopwatch.Elapsed, image, []);
             }
         }
         finally
@@ -105,6 +120,8 @@ public sealed class ToolRunner(
             Directory.Delete(work, recursive: true);
         }
     }
+
+    static string Quote(string path) => $"'{path.Replace("'", "'\\''")}'";
 
     static EnvironmentManifest Environment(ToolManifest tool) => new()
     {

@@ -20,9 +20,13 @@ public static class ToolsPlugin
 
     public static KernelPlugin Create(ToolCatalog catalog, ToolRunner runner, IDbContextFactory<BuilderDbContext> dbFactory, Feature feature) =>
         KernelPluginFactory.CreateFromFunctions(Name, "Tools an administrator gave Builder (linters, formatters, generators).",
-            catalog.List().Tools.Select(tool => Function(tool, runner, dbFactory, feature)));
+            catalog.List().Tools.Select(tool => Function(tool, tool.Description, tool.Name, (input, ct) => runner.RunAsync(tool, input, ct), dbFactory, feature)));
 
-    static KernelFunction Function(ToolManifest tool, ToolRunner runner, IDbContextFactory<BuilderDbContext> dbFactory, Feature feature)
+    /// <param name="description">What the model is told the tool does.</param>
+    /// <param name="recordedAs">The tool's name in its recorded executions.</param>
+    /// <param name="run">Runs the tool with the input the model gave.</param>
+    internal static KernelFunction Function(ToolManifest tool, string description, string recordedAs, Func<JsonElement, CancellationToken, Task<ToolRun>> run,
+        IDbContextFactory<BuilderDbContext> dbFactory, Feature feature)
     {
         var required = tool.InputSchema["required"] is JsonArray names ? names.Select(n => n!.GetValue<string>()).ToHashSet() : [];
         var parameters = (tool.InputSchema["properties"] as JsonObject ?? []).Select(property => new KernelParameterMetadata(property.Key)
@@ -39,14 +43,14 @@ public static class ToolsPlugin
                 foreach (var parameter in parameters.Where(p => arguments.ContainsName(p.Name) && arguments[p.Name] is not null))
                     input[parameter.Name] = ToNode(arguments[parameter.Name]);
                 using var document = JsonDocument.Parse(input.ToJsonString());
-                var run = await runner.RunAsync(tool, document.RootElement, cancellationToken);
-                await RecordAsync(dbFactory, feature, tool, input, run);
-                return run.Status == "succeeded"
-                    ? run.Output?.ToJsonString() ?? "null"
-                    : $"ERROR: the tool {run.Status}{(run.InputErrors.Count > 0 ? ": " + string.Join("; ", run.InputErrors) : "")}\n{Tail(run.Logs)}";
+                var result = await run(document.RootElement, cancellationToken);
+                await RecordAsync(dbFactory, feature, recordedAs, input, result);
+                return result.Status == "succeeded"
+                    ? result.Output?.ToJsonString() ?? "null"
+                    : $"ERROR: the tool {result.Status}{(result.InputErrors.Count > 0 ? ": " + string.Join("; ", result.InputErrors) : "")}\n{Tail(result.Logs)}";
             },
             functionName: tool.Name.Replace('-', '_'),
-            description: tool.Description,
+            description: description,
             parameters: parameters,
             returnParameter: new KernelReturnParameterMetadata { Description = "The tool's output as JSON, or ERROR with its log." });
     }
@@ -60,12 +64,12 @@ public static class ToolsPlugin
         _ => JsonSerializer.SerializeToNode(value),
     };
 
-    static async Task RecordAsync(IDbContextFactory<BuilderDbContext> dbFactory, Feature feature, ToolManifest tool, JsonObject input, ToolRun run)
+    static async Task RecordAsync(IDbContextFactory<BuilderDbContext> dbFactory, Feature feature, string tool, JsonObject input, ToolRun run)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         db.ToolExecutions.Add(new ToolExecution
         {
-            Id = Guid.NewGuid(), TenantId = feature.TenantId, Tool = tool.Name, Status = run.Status, Input = input.ToJsonString(),
+            Id = Guid.NewGuid(), TenantId = feature.TenantId, Tool = tool, Status = run.Status, Input = input.ToJsonString(),
             Output = run.Output?.ToJsonString(), Logs = run.InputErrors.Count > 0 ? string.Join('\n', run.InputErrors) : Tail(run.Logs, 64 * 1024),
             ExitCode = run.ExitCode, DurationMs = (long)run.Duration.TotalMilliseconds, Image = run.Image, RequestedBy = $"agent:{feature.Id}",
             CreatedAt = DateTime.UtcNow - run.Duration, EndedAt = DateTime.UtcNow,

@@ -8,7 +8,7 @@ namespace Builder.Worker.Agent.Steps;
 public static class ToolSets
 {
     public static readonly string[] ReadPlugins = ["files", "search", "outline"];
-    public static readonly string[] WritePlugins = ["files", "search", "outline", "edit", Plugins.ToolsPlugin.Name];
+    public static readonly string[] WritePlugins = ["files", "search", "outline", "edit", Plugins.ToolsPlugin.Name, Plugins.RepositoryToolsPlugin.Name];
 
     public static IReadOnlyList<KernelFunction> From(Kernel kernel, IEnumerable<string> plugins) =>
         plugins.SelectMany(p => kernel.Plugins[p]).ToList();

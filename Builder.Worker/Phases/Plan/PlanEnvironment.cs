@@ -47,12 +47,15 @@ public sealed class PlanEnvironment(EnvironmentImages images, WorkerRuntimes run
         }
         catch (Exception ex) when (ex is EnvironmentBuildException or EnvironmentManifestException)
         {
-            await run.StoreTextAsync("environment.log", ex.Message);
+            await run.StoreTextAsync(ArtifactNames.EnvironmentLog, ex.Message);
             throw new PhaseFailedException("environment_build_failed", ex.Message);
         }
 
+        // A run planned again (retried, revised) that reuses the image it built keeps that build's log:
+        // it is the log the dashboard shows for the image.
+        if (!image.Reused || (await RunEnvironment.LoadAsync(run))?.Image != image.Tag)
+            await run.StoreTextAsync(ArtifactNames.EnvironmentLog, image.Log);
         await run.StoreTextAsync("environment.Dockerfile", image.Dockerfile);
-        await run.StoreTextAsync("environment.log", image.Log);
         await run.StoreTextAsync(ArtifactNames.Environment, JsonSerializer.Serialize(new RunEnvironment(image.Tag, manifest.Caches), FeatureEventLog.Json));
         await run.RecordAsync(image.Reused ? EventTypes.EnvironmentImageReused : EventTypes.EnvironmentImageBuilt, new
         {
