@@ -54,7 +54,9 @@ public sealed class BubblewrapSandbox(CommandRunner runner, IOptions<SandboxOpti
         done
         shift
         while [ "$1" != -- ]; do
-          [ "$uid" = - ] || find "$1" -xdev \( ! -uid "$uid" -o ! -gid "$gid" \) -exec chown -h "$uid:$gid" {} + \
+          # A shared cache may lose files to another run's sandbox while this walks it: only what is still there and not handed over is a failure.
+          [ "$uid" = - ] || find "$1" -xdev \( ! -uid "$uid" -o ! -gid "$gid" \) -exec chown -h "$uid:$gid" {} + 2>/dev/null \
+            || [ -z "$(find "$1" -xdev \( ! -uid "$uid" -o ! -gid "$gid" \) -print -quit 2>/dev/null)" ] \
             || { echo "[builder] could not hand $1 to the sandbox user" >&2; exit 125; }
           shift
         done
