@@ -13,10 +13,13 @@ namespace Builder.Tests.Chaos;
 /// </summary>
 public static class ServerFaults
 {
+    /// <summary>Unpooled: a pooled connection would be one the previous restart already cut.</summary>
+    static string Postgres => $"{TestServers.PostgresConnectionString};Pooling=false";
+
     public static async Task RestartPostgresAsync()
     {
         string dataDirectory;
-        await using (var connection = new NpgsqlConnection(TestServers.PostgresConnectionString))
+        await using (var connection = new NpgsqlConnection(Postgres))
         {
             await connection.OpenAsync();
             await using var show = new NpgsqlCommand("show data_directory", connection);
@@ -39,7 +42,7 @@ public static class ServerFaults
 
         await UntilAsync(async () =>
         {
-            await using var connection = new NpgsqlConnection(TestServers.PostgresConnectionString);
+            await using var connection = new NpgsqlConnection(Postgres);
             await connection.OpenAsync();
         }, "PostgreSQL to answer after its restart");
     }

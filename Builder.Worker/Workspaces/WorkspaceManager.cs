@@ -116,6 +116,7 @@ public sealed class WorkspaceManager(Git git, IOptions<BuilderOptions> options, 
 
             if (Directory.Exists(Path.Combine(workspace, ".git")) || File.Exists(Path.Combine(workspace, ".git")))
             {
+                RemoveStaleIndexLock(workspace);
                 await git.RunAsync(workspace, ["checkout", "--force", "--quiet", "--detach", baseCommit], cancellationToken);
                 await git.RunAsync(workspace, ["clean", "-ffdxq"], cancellationToken);
             }
@@ -141,6 +142,21 @@ public sealed class WorkspaceManager(Git git, IOptions<BuilderOptions> options, 
 
         await File.WriteAllTextAsync(StatePath(featureId, variant), state, cancellationToken);
         return workspace;
+    }
+
+    /// <summary>
+    /// A git killed mid-checkout (its phase cancelled when the broker connection dropped, its worker
+    /// killed) leaves index.lock behind, and every later git in that worktree refuses to run. Only one
+    /// phase of a run works in this worker at a time and this worker holds the repository's lock, so a
+    /// lock found now belongs to no live git.
+    /// </summary>
+    static void RemoveStaleIndexLock(string workspace)
+    {
+        var dotGit = Path.Combine(workspace, ".git");
+        var gitDirectory = File.Exists(dotGit) && File.ReadAllText(dotGit).Trim() is { } pointer && pointer.StartsWith("gitdir:", StringComparison.Ordinal)
+            ? Path.GetFullPath(pointer["gitdir:".Length..].Trim(), workspace)
+            : dotGit;
+        File.Delete(Path.Combine(gitDirectory, "index.lock"));
     }
 
     /// <summary>Stages everything in the worktree and returns the binary diff against the base commit.</summary>
