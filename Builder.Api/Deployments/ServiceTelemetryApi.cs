@@ -2,6 +2,7 @@ using Builder.Api.Auth;
 using Builder.Api.Infrastructure;
 using Builder.Core.Domain;
 using Builder.Core.Persistence;
+using Builder.Worker.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -49,7 +50,7 @@ public static class ServiceTelemetryApi
             {
                 var (requests, failures) = (g.Sum(s => s.Requests), g.Sum(s => s.Failures));
                 return new EndpointTelemetry(g.Key.Version, g.Key.Endpoint, requests, failures, requests == 0 ? 0 : Math.Round(100.0 * failures / requests, 2),
-                    Median(g.Select(s => s.P50Ms)), Median(g.Select(s => s.P95Ms)));
+                    Percentiles.Median(g.Select(s => s.P50Ms)), Percentiles.Median(g.Select(s => s.P95Ms)));
             }).ToList();
         var sources = samples.GroupBy(s => (Version: numbers.GetValueOrDefault(s.VersionId), s.Source)).Select(g => g.MaxBy(s => s.To)!)
             .OrderBy(s => numbers.GetValueOrDefault(s.VersionId)).ThenBy(s => s.Source, StringComparer.Ordinal)
@@ -57,11 +58,5 @@ public static class ServiceTelemetryApi
         var points = samples.Select(s => new TelemetryPoint(numbers.GetValueOrDefault(s.VersionId), s.Source, s.Endpoint, s.From, s.To, s.Requests, s.Failures,
             s.P50Ms, s.P95Ms, s.P99Ms, s.Statuses, s.Signals, s.Error)).ToList();
         return TypedResults.Ok(new ServiceTelemetryView(service.Name, window, endpoints, sources, points));
-    }
-
-    static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Builder.Core.Domain;
+using Builder.Worker.Telemetry;
 
 namespace Builder.Api.Improvements;
 
@@ -83,7 +84,7 @@ public static class OpportunityRules
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new EndpointFigures(g.Key, g.Sum(s => s.Requests), g.Sum(s => s.Failures),
                 g.SelectMany(s => s.Statuses).GroupBy(s => s.Key).ToDictionary(s => s.Key, s => s.Sum(x => x.Value)),
-                Median(g.Select(s => s.P50Ms)), Median(g.Select(s => s.P95Ms))));
+                Math.Round(Percentiles.Median(g.Select(s => s.P50Ms)), 1), Math.Round(Percentiles.Median(g.Select(s => s.P95Ms)), 1)));
 
     /// <summary>The most frequent exception and error lines of the service's output, as it wrote them.</summary>
     static List<string> Excerpts(IReadOnlyList<TelemetrySample> samples) =>
@@ -100,11 +101,6 @@ public static class OpportunityRules
         return evidence;
     }
 
-    static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? 0 : Math.Round(sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2, 1);
-    }
 
     static string Percent(double value) => value.ToString("0.#", CultureInfo.InvariantCulture) + " %";
 }

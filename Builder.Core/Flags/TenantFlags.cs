@@ -19,9 +19,11 @@ public sealed class TenantFlags(IDbContextFactory<BuilderDbContext> dbFactory, I
 
     public async Task<IReadOnlyList<FlagValue>> ListAsync(Guid tenantId, CancellationToken cancellationToken = default)
     {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var own = await db.TenantFlags.AsNoTracking().Where(f => f.TenantId == tenantId).ToDictionaryAsync(f => f.Name, cancellationToken);
         var values = new List<FlagValue>();
         foreach (var flag in BuilderFlags.All)
-            values.Add(await GetAsync(tenantId, flag, cancellationToken));
+            values.Add(await ValueAsync(flag, own.GetValueOrDefault(flag.Name)));
         return values;
     }
 
@@ -41,7 +43,12 @@ public sealed class TenantFlags(IDbContextFactory<BuilderDbContext> dbFactory, I
     async Task<FlagValue> GetAsync(Guid tenantId, FlagDefinition flag, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var own = await db.TenantFlags.AsNoTracking().FirstOrDefaultAsync(f => f.TenantId == tenantId && f.Name == flag.Name, cancellationToken);
+        return await ValueAsync(flag, await db.TenantFlags.AsNoTracking().FirstOrDefaultAsync(f => f.TenantId == tenantId && f.Name == flag.Name, cancellationToken));
+    }
+
+    /// <summary>The tenant's own setting when it has one, else the configured value, else the default.</summary>
+    async Task<FlagValue> ValueAsync(FlagDefinition flag, TenantFlag? own)
+    {
         if (own is not null)
             return new FlagValue(flag.Name, flag.Description, own.Enabled, "tenant", own.UpdatedBy, own.UpdatedAt);
         if (await definitions.GetFeatureDefinitionAsync(flag.Name) is not null)

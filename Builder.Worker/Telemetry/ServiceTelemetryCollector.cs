@@ -137,10 +137,9 @@ public sealed class ServiceTelemetryCollector(
                 failures++;
         }
 
-        latencies.Sort();
         var sample = Sample(version, TelemetrySources.Probe, endpoint, started);
         (sample.Requests, sample.Failures, sample.Statuses) = (latencies.Count, failures, statuses);
-        (sample.P50Ms, sample.P95Ms, sample.P99Ms) = (Percentile(latencies, 0.5), Percentile(latencies, 0.95), Percentile(latencies, 0.99));
+        (sample.P50Ms, sample.P95Ms, sample.P99Ms) = (Math.Round(Percentiles.Of(latencies, 0.5), 1), Math.Round(Percentiles.Of(latencies, 0.95), 1), Math.Round(Percentiles.Of(latencies, 0.99), 1));
         return sample;
     }
 
@@ -149,7 +148,4 @@ public sealed class ServiceTelemetryCollector(
         TenantId = version.TenantId, ServiceId = version.ServiceId, VersionId = version.Id, Source = source, Endpoint = endpoint, From = from,
         To = DateTime.UtcNow,
     };
-
-    static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)], 1);
 }

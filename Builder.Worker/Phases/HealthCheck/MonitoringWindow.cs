@@ -1,4 +1,5 @@
 using Builder.Worker.Deployment;
+using Builder.Worker.Telemetry;
 
 namespace Builder.Worker.Phases.HealthCheck;
 
@@ -89,18 +90,18 @@ public sealed class MonitoringWindow(HealthProbe probe)
                 await Task.Delay(wait, cancellationToken);
         }
 
-        var p99 = Percentile(latencies, 0.99);
+        var p99 = Percentiles.Of(latencies, 0.99);
         var rate = latencies.Count == 0 ? 0 : 100.0 * (latencies.Count - failures) / latencies.Count;
         if (breach is null && rate < policy.SuccessRate)
             breach = $"success rate {rate:0.##}% is below {policy.SuccessRate:0.##}%";
         if (breach is null && p99 > policy.MaxP99.TotalMilliseconds)
             breach = $"p99 latency {p99:0} ms is above {policy.MaxP99.TotalMilliseconds:0} ms";
 
-        var p50 = Percentile(latencies, 0.5);
+        var p50 = Percentiles.Of(latencies, 0.5);
         (double SuccessRate, double P50Ms)? previous = null;
         if (compare && baselineLatencies.Count > 0)
         {
-            previous = (100.0 * (baselineLatencies.Count - baselineFailures) / baselineLatencies.Count, Percentile(baselineLatencies, 0.5));
+            previous = (100.0 * (baselineLatencies.Count - baselineFailures) / baselineLatencies.Count, Percentiles.Of(baselineLatencies, 0.5));
             breach ??= Degradation(rate, p50, previous.Value, policy.MaxDegradation, baseline!.Name);
         }
 
@@ -118,11 +119,4 @@ public sealed class MonitoringWindow(HealthProbe probe)
         return null;
     }
 
-    static double Percentile(List<double> values, double p)
-    {
-        if (values.Count == 0)
-            return 0;
-        var sorted = values.Order().ToList();
-        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
 }
