@@ -39,6 +39,7 @@ public sealed class ServiceNetworkTests(DeployingBuilder fixture) : IClassFixtur
           path: /health
           readinessTimeout: 6s
         policy:
+          p99: 3s
           interval: 100ms
           window: 1s
         {(egress.Length == 0 ? "" : "egress:\n" + string.Join("\n", egress.Select(h => $"  - \"{h}\"")))}
