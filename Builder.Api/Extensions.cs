@@ -13,6 +13,7 @@ using Builder.Api.Tools;
 using Builder.Core;
 using Builder.Core.Messaging;
 using Builder.Worker;
+using Builder.Worker.PullRequests;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace Builder.Api;
@@ -40,6 +41,9 @@ public static class Extensions
         builder.Services.AddScoped<FeatureSubmitter>();
         builder.AddImprovements();
         builder.Services.AddScoped<Components.ComponentGenerator>();
+        builder.Services.AddScoped<Components.ComponentRemotes>();
+        // Components may be created on GitHub or GitLab, by whichever process serves the request.
+        builder.AddPullRequestHosts();
         builder.Services.AddSingleton<RequestCounters>();
         builder.Services.AddSingleton<IHealthDetails, RunsHealthDetails>();
 

@@ -8,59 +8,94 @@ using Builder.Core;
 using Builder.Core.Domain;
 using Builder.Core.Flags;
 using Builder.Core.Persistence;
-using Builder.Core.SourceControl;
+using Builder.Core.Security;
+using Builder.Worker.PullRequests;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Builder.Api.Components;
 
-/// <summary>A new service asked for: its name, what it is for, what it can do, its runtime, and optionally a SPEC document as its requirements.</summary>
-public sealed record GenerateComponentRequest(string? Name, string? Description, List<string>? Capabilities, string? Runtime, string? Spec);
+/// <summary>
+/// A new service asked for: its name, what it is for, what it can do, its runtime, optionally a SPEC
+/// document as its requirements, and where its repository is created (absent: a local bare repository).
+/// </summary>
+public sealed record GenerateComponentRequest(string? Name, string? Description, List<string>? Capabilities, string? Runtime, string? Spec,
+    ComponentHosting? Hosting = null);
 
 /// <summary>What was created: the repository (where it lives), the run implementing the requirements, and the service it will deploy.</summary>
-public sealed record ComponentCreated(string Name, string Runtime, Guid RepositoryId, string RepositoryUrl, Guid FeatureId, string FeatureUrl, string Approval);
+/// <param name="RepositoryWebUrl">The repository's page on its host; null for a local one.</param>
+public sealed record ComponentCreated(string Name, string Runtime, Guid RepositoryId, string RepositoryUrl, string? RepositoryWebUrl,
+    Guid FeatureId, string FeatureUrl, string Approval);
 
-/// <summary>Generated, or why not: invalid input (400), a name in use (409), or a flag that is off (409).</summary>
-public sealed record ComponentOutcome(ComponentCreated? Created, Validation? Invalid, (string Title, string Detail)? Refused);
+/// <summary>Why a component was not generated, with the HTTP status that says so.</summary>
+public sealed record ComponentRefusal(int Status, string Title, string Detail);
+
+/// <summary>Generated, or why not: invalid input (400), or a refusal (a name in use or a flag off: 409; the host refused: 422; the host failed: 502).</summary>
+public sealed record ComponentOutcome(ComponentCreated? Created, Validation? Invalid, ComponentRefusal? Refused);
 
 /// <summary>
-/// Generates a component: a new local bare repository seeded from the runtime's service template
-/// (the five service endpoints, a test, a builder.yaml), registered in the tenant, and a governed run
+/// Generates a component: a new repository (local and bare, or on GitHub/GitLab) seeded from the
+/// runtime's service template (the five service endpoints, a test, a builder.yaml), registered in the tenant, and a governed run
 /// on it in which Builder's agent implements the requirements; the run deploys the service when it
 /// passes. Behind the SelfBuilding and ComponentGeneration flags; autonomous only with AutonomousImprovements.
 /// </summary>
 public sealed partial class ComponentGenerator(
-    BuilderDbContext db, FeatureSubmitter submitter, TenantFlags flags, Git git, IOptions<BuilderOptions> options)
+    BuilderDbContext db, FeatureSubmitter submitter, TenantFlags flags, ComponentRemotes remotes, CredentialProtector protector)
 {
     public const int MaxSpecLength = 64 * 1024;
 
     public async Task<ComponentOutcome> GenerateAsync(GenerateComponentRequest request, ClaimsPrincipal caller, CancellationToken cancellationToken)
     {
         var validation = Validate(request);
+        if (request.Hosting is { } hosting)
+            remotes.Validate(hosting, validation);
         if (!validation.IsValid)
             return new ComponentOutcome(null, validation, null);
         var tenantId = caller.TenantId();
         foreach (var flag in new[] { BuilderFlags.SelfBuilding, BuilderFlags.ComponentGeneration })
             if (!await flags.IsEnabledAsync(tenantId, flag, cancellationToken))
-                return new ComponentOutcome(null, null, ("Component generation is off",
-                    $"The {flag} flag is off for this tenant, so components are not generated; an administrator can switch it on (PUT /api/flags/{flag})."));
+                return Refused(StatusCodes.Status409Conflict, "Component generation is off",
+                    $"The {flag} flag is off for this tenant, so components are not generated; an administrator can switch it on (PUT /api/flags/{flag}).");
 
         var name = request.Name!;
         if (await db.Services.AnyAsync(s => s.Name == name, cancellationToken))
-            return new ComponentOutcome(null, null, ("Name in use", $"A service named '{name}' is already deployed; choose another name."));
+            return Refused(StatusCodes.Status409Conflict, "Name in use", $"A service named '{name}' is already deployed; choose another name.");
         if (await db.Repositories.AnyAsync(r => r.TenantId == tenantId && r.RemovedAt == null && r.Name == name, cancellationToken))
-            return new ComponentOutcome(null, null, ("Name in use", $"A repository named '{name}' is already registered in this tenant; choose another name."));
-        var remote = Path.Combine(options.Value.DataDirectory, "components", tenantId.ToString("N"), name + ".git");
-        if (Directory.Exists(remote))
-            return new ComponentOutcome(null, null, ("Name in use", $"A component repository named '{name}' already exists; choose another name."));
+            return Refused(StatusCodes.Status409Conflict, "Name in use", $"A repository named '{name}' is already registered in this tenant; choose another name.");
 
         var runtime = request.Runtime ?? "node";
         var capabilities = request.Capabilities ?? [];
-        await SeedAsync(remote, ComponentTemplate.Render(runtime, name, request.Description!.Trim(), capabilities), runtime, cancellationToken);
+        var files = ComponentTemplate.Render(runtime, name, request.Description!.Trim(), capabilities);
+        ComponentRemote remote;
+        if (request.Hosting is { } hosted)
+        {
+            try
+            {
+                remote = await remotes.CreateHostedAsync(hosted, name, request.Description!.Trim(), files, runtime, cancellationToken);
+            }
+            catch (PullRequestHostException e)
+            {
+                return e.StatusCode == StatusCodes.Status409Conflict ? Refused(e.StatusCode.Value, "Name in use", e.Message)
+                    : e.IsTransient ? Refused(StatusCodes.Status502BadGateway, "The git host failed", e.Message)
+                    : Refused(StatusCodes.Status422UnprocessableEntity, "The git host refused the repository", e.Message);
+            }
+            catch (SeedFailedException e)
+            {
+                return Refused(StatusCodes.Status502BadGateway, "The repository could not be seeded", e.Message);
+            }
+        }
+        else if (await remotes.CreateLocalAsync(tenantId, name, files, runtime, cancellationToken) is { } local)
+            remote = local;
+        else
+            return Refused(StatusCodes.Status409Conflict, "Name in use", $"A component repository named '{name}' already exists; choose another name.");
 
-        var repository = new Repository { TenantId = tenantId, Name = name, Url = remote, DefaultBranch = "main" };
+        var repository = new Repository
+        {
+            TenantId = tenantId, Name = name, Url = remote.Url, DefaultBranch = "main",
+            ProtectedToken = remote.Token is { } token ? protector.Protect(token) : null,
+        };
         db.Repositories.Add(repository);
-        AuditLog.Add(db, caller, "component.generated", $"repository/{repository.Id}", new { name, runtime, capabilities, spec = request.Spec is not null });
+        AuditLog.Add(db, caller, "component.generated", $"repository/{repository.Id}",
+            new { name, runtime, capabilities, spec = request.Spec is not null, host = request.Hosting?.Host, owner = request.Hosting?.Owner, url = remote.Url });
         await db.SaveChangesAsync(cancellationToken);
 
         var autonomous = await flags.IsEnabledAsync(tenantId, BuilderFlags.AutonomousImprovements, cancellationToken);
@@ -69,7 +104,7 @@ public sealed partial class ComponentGenerator(
         var outcome = await submitter.SubmitAsync(submission, caller, new Validation(), cancellationToken);
         if (outcome.Feature is not { } feature)
             return new ComponentOutcome(null, outcome.Invalid, null);
-        return new ComponentOutcome(new ComponentCreated(name, runtime, repository.Id, remote, feature.Id, $"/api/features/{feature.Id}",
+        return new ComponentOutcome(new ComponentCreated(name, runtime, repository.Id, remote.Url, remote.WebUrl, feature.Id, $"/api/features/{feature.Id}",
             autonomous ? "autonomous: the run deploys when it passes" : "the run waits at the final gate for approval (AutonomousImprovements is off)"), null, null);
     }
 
@@ -99,38 +134,6 @@ public sealed partial class ComponentGenerator(
         return validation;
     }
 
-    /// <summary>A bare repository with one commit on main: the template, filled in.</summary>
-    async Task SeedAsync(string remote, IReadOnlyDictionary<string, string> files, string runtime, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(remote);
-        var work = Directory.CreateTempSubdirectory("builder-component-").FullName;
-        try
-        {
-            await git.RunAsync(remote, ["init", "--bare", "--initial-branch=main", "."], cancellationToken);
-            foreach (var (path, content) in files)
-            {
-                var full = Path.Combine(work, path);
-                Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-                await File.WriteAllTextAsync(full, content, cancellationToken);
-            }
-
-            await git.RunAsync(work, ["init", "--initial-branch=main", "."], cancellationToken);
-            await git.RunAsync(work, ["add", "--all"], cancellationToken);
-            await git.RunAsync(work, ["-c", "user.name=Builder", "-c", "user.email=builder@localhost", "commit", "--quiet", "-m",
-                $"Seed the service from Builder's {runtime} template"], cancellationToken);
-            await git.RunAsync(work, ["push", "--quiet", remote, "main"], cancellationToken);
-        }
-        catch
-        {
-            Directory.Delete(remote, recursive: true);
-            throw;
-        }
-        finally
-        {
-            Directory.Delete(work, recursive: true);
-        }
-    }
-
     static string Requirements(GenerateComponentRequest request, string runtime)
     {
         var capabilities = request.Capabilities is { Count: > 0 } list ? string.Join('\n', list.Select(c => $"- {c.Trim()}")) : "- (none listed)";
@@ -147,6 +150,8 @@ public sealed partial class ComponentGenerator(
             Keep the five endpoints and builder.yaml's contract working, list what you add in capabilities.json, and add tests that fail without your change.
             """;
     }
+
+    static ComponentOutcome Refused(int status, string title, string detail) => new(null, null, new ComponentRefusal(status, title, detail));
 
     static string Cut(string text, int max) => text.Length <= max ? text : text[..max];
 

@@ -40,7 +40,9 @@ public sealed class ImprovementTools(ImprovementCycles cycles, ComponentGenerato
                  "GET /health, /capabilities, /state, /dependencies and POST /message, with a test and a builder.yaml), registers it in your " +
                  "tenant, and starts a governed run in which Builder's agent implements the description, capabilities and spec; the run is " +
                  "verified and deploys the service. Unless the AutonomousImprovements flag is on, the run waits at the final gate for approval. " +
-                 "Returns {name, runtime, repositoryId, repositoryUrl, featureId, featureUrl, approval}; follow the run with get_feature. " +
+                 "With hosting {host, owner?, token, visibility?} the repository is created on GitHub or GitLab through their APIs with that token " +
+                 "(kept encrypted for the run's pushes and pull requests); without it, a local bare repository. " +
+                 "Returns {name, runtime, repositoryId, repositoryUrl, repositoryWebUrl, featureId, featureUrl, approval}; follow the run with get_feature. " +
                  "Refused while the SelfBuilding or ComponentGeneration flag is off. Needs scope improvements:write.")]
     public Task<CallToolResult> GenerateComponent(
         ClaimsPrincipal user,
@@ -49,7 +51,10 @@ public sealed class ImprovementTools(ImprovementCycles cycles, ComponentGenerato
         [Description("What it must be able to do, one line each.")] List<string>? capabilities = null,
         [Description("node (default) or python.")] string? runtime = null,
         [Description("A SPEC document (Markdown) with the requirements in full, at most 64 KiB.")] string? spec = null,
+        [Description("Where to create the repository: {host: github.com, gitlab.com or a host named in Builder:Hosting:Hosts; owner: organization or group " +
+                     "(absent: the token's account); token: one allowed to create repositories; visibility: private (default), public, internal (GitLab)}.")]
+        ComponentHosting? hosting = null,
         CancellationToken cancellationToken = default) =>
         new ApiCall(user, json).RunAsync([ApiScopes.ImprovementsWrite], http =>
-            ComponentsApi.Generate(new GenerateComponentRequest(name, description, capabilities, runtime, spec), http, components, cancellationToken));
+            ComponentsApi.Generate(new GenerateComponentRequest(name, description, capabilities, runtime, spec, hosting), http, components, cancellationToken));
 }

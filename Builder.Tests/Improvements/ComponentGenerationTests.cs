@@ -57,61 +57,10 @@ public sealed class ComponentGenerationTests : IAsyncLifetime
         }
     }
 
-    const string Greeting = """
-        'use strict';
-
-        /** The greeting the service answers at GET /greeting. */
-        function greeting() {
-          return { message: 'hello' };
-        }
-
-        module.exports = { greeting };
-
-        """;
-
-    const string GreetingTest = """
-        'use strict';
-        const test = require('node:test');
-        const assert = require('node:assert');
-        const { greeting } = require('../src/greeting');
-
-        test('greeting says hello', () => {
-          assert.deepStrictEqual(greeting(), { message: 'hello' });
-        });
-
-        """;
-
-    void Script()
-    {
-        Model.Planner(Turn.Json(new
-        {
-            summary = "Add GET /greeting answering {message: 'hello'}.",
-            steps = new[] { "Add src/greeting.js", "Route GET /greeting in server.js", "Test it" },
-            files = new object[]
-            {
-                new { path = "src/greeting.js", action = "add", why = "the greeting" },
-                new { path = "server.js", action = "modify", why = "the route" },
-                new { path = "test/greeting.test.js", action = "add", why = "its test" },
-            },
-            tests = new[] { new { path = "test/greeting.test.js", description = "greeting says hello; fails while there is no greeting" } },
-            risks = new[] { "none" },
-        })).Engineer(
-            Turn.Tool("read_file", new { path = "server.js" }),
-            Turn.Tool("write_file", new { path = "src/greeting.js", content = Greeting }),
-            Turn.Tool("apply_edit", new
-            {
-                path = "server.js",
-                search = "  'GET /dependencies': () => ({ status: 200, body: service.dependencies() }),\n",
-                replace = "  'GET /dependencies': () => ({ status: 200, body: service.dependencies() }),\n  'GET /greeting': () => ({ status: 200, body: require('./src/greeting').greeting() }),\n",
-            }),
-            Turn.Tool("write_file", new { path = "test/greeting.test.js", content = GreetingTest }),
-            Turn.Json(new { summary = "GET /greeting answers hello; tested.", edits = Array.Empty<object>() }));
-    }
-
     [Fact]
     public async Task A_component_is_generated_over_mcp_deployed_and_answers_its_five_service_endpoints()
     {
-        Script();
+        GreeterComponent.Script(Model);
         var admin = BuilderApi.WithKey(new HttpClient { BaseAddress = Api.Url, Timeout = TimeSpan.FromSeconds(60) }, AdminKey);
         await using var mcp = await McpTestClient.ConnectAsync(new Uri(Api.Url, "/mcp"), AdminKey);
         mcp.Connected.ShouldBeTrue(mcp.Hello.ToJsonString());

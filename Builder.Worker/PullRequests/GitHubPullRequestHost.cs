@@ -6,8 +6,12 @@ using Octokit.Internal;
 
 namespace Builder.Worker.PullRequests;
 
-/// <summary>Pull requests on github.com and GitHub Enterprise, through Octokit.</summary>
-public sealed class GitHubPullRequestHost(IOptions<HostingOptions> options, HostingHttp http, ILogger<GitHubPullRequestHost> logger) : IPullRequestHost
+/// <summary>
+/// Pull requests and commit statuses on github.com and GitHub Enterprise, through Octokit; new
+/// repositories for generated components in GitHubPullRequestHost.Repositories.cs.
+/// </summary>
+public sealed partial class GitHubPullRequestHost(IOptions<HostingOptions> options, HostingHttp http, ILogger<GitHubPullRequestHost> logger)
+    : IPullRequestHost, IRepositoryCreator
 {
     static readonly ProductHeaderValue Product = new("Builder");
 

@@ -6,8 +6,12 @@ using Microsoft.Extensions.Options;
 
 namespace Builder.Worker.PullRequests;
 
-/// <summary>Merge requests on gitlab.com and self-hosted GitLab, through its REST API v4.</summary>
-public sealed class GitLabMergeRequestHost(IOptions<HostingOptions> options, HostingHttp http, ILogger<GitLabMergeRequestHost> logger) : IPullRequestHost
+/// <summary>
+/// Merge requests and commit statuses on gitlab.com and self-hosted GitLab, through its REST API v4;
+/// new projects for generated components in GitLabMergeRequestHost.Projects.cs.
+/// </summary>
+public sealed partial class GitLabMergeRequestHost(IOptions<HostingOptions> options, HostingHttp http, ILogger<GitLabMergeRequestHost> logger)
+    : IPullRequestHost, IRepositoryCreator
 {
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

@@ -7,7 +7,7 @@ namespace Builder.Worker.PullRequests;
 
 public static class HostingExtensions
 {
-    /// <summary>The GitHub and GitLab clients, their options from "Builder:Hosting" (validated at start) and the resolver.</summary>
+    /// <summary>The hosts' clients (pull requests, statuses, new repositories), their options from "Builder:Hosting" (validated at start) and the resolver.</summary>
     public static IHostApplicationBuilder AddPullRequestHosts(this IHostApplicationBuilder builder)
     {
         builder.Services.AddPullRequestHosts(builder.Configuration);
@@ -25,13 +25,19 @@ public static class HostingExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>());
         services.AddSingleton<HostingHttp>();
-        services.AddSingleton<IPullRequestHost, GitHubPullRequestHost>();
-        services.AddSingleton<IPullRequestHost, GitLabMergeRequestHost>();
+        services.AddSingleton<GitHubPullRequestHost>();
+        services.AddSingleton<GitLabMergeRequestHost>();
+        services.AddSingleton<IPullRequestHost>(sp => sp.GetRequiredService<GitHubPullRequestHost>());
+        services.AddSingleton<IPullRequestHost>(sp => sp.GetRequiredService<GitLabMergeRequestHost>());
         services.AddSingleton<IPullRequestHost, GiteaPullRequestHost>();
         services.AddSingleton<IPullRequestHost, AzureDevOpsPullRequestHost>();
         services.AddSingleton<IPullRequestHost, BitbucketPullRequestHost>();
         services.AddSingleton<IPullRequestHost, BitbucketServerPullRequestHost>();
         services.AddSingleton<PullRequestHostResolver>();
+        // Where generated components may live besides a local bare repository.
+        services.AddSingleton<IRepositoryCreator>(sp => sp.GetRequiredService<GitHubPullRequestHost>());
+        services.AddSingleton<IRepositoryCreator>(sp => sp.GetRequiredService<GitLabMergeRequestHost>());
+        services.AddSingleton<RepositoryCreators>();
         return services;
     }
 }

@@ -13,7 +13,8 @@ public sealed record FakePullRequest(string Repository, long Number, string Head
 
 /// <summary>
 /// GitHub's REST API for pull requests, as much as Octokit uses to list, create and update them:
-/// GET/POST /repos/{owner}/{repo}/pulls, GET/PATCH /repos/{owner}/{repo}/pulls/{number}. Tokens
+/// GET/POST /repos/{owner}/{repo}/pulls, GET/PATCH /repos/{owner}/{repo}/pulls/{number}; and for
+/// new repositories: GET /user, POST /user/repos, POST /orgs/{org}/repos, GET /repos/{owner}/{repo}. Tokens
 /// are read from "Authorization: token X" or "Bearer X"; errors have GitHub's shape.
 /// </summary>
 public sealed class FakeGitHub : FakeRestServer
@@ -90,7 +91,65 @@ public sealed class FakeGitHub : FakeRestServer
         app.MapGet("/repos/{owner}/{repo}/pulls/{number:long}", (HttpContext context, string owner, string repo, long number) => Get(context, $"{owner}/{repo}", number));
         app.MapMethods("/repos/{owner}/{repo}/pulls/{number:long}", ["PATCH"], (HttpContext context, string owner, string repo, long number) => Update(context, $"{owner}/{repo}", number));
         app.MapPost("/repos/{owner}/{repo}/statuses/{sha}", (HttpContext context, string owner, string repo, string sha) => SetStatus(context, $"{owner}/{repo}", sha));
+        app.MapGet("/user", context => WriteJson(context, HttpStatusCode.OK, new JsonObject { ["login"] = Login, ["id"] = 1, ["type"] = "User" }));
+        app.MapPost("/user/repos", context => CreateRepository(context, Login));
+        app.MapPost("/orgs/{org}/repos", (HttpContext context, string org) => Organizations.Contains(org)
+            ? CreateRepository(context, org)
+            : Error(context, HttpStatusCode.NotFound, NotFoundMessage));
+        app.MapGet("/repos/{owner}/{repo}", (HttpContext context, string owner, string repo) => FindRepository($"{owner}/{repo}") is { } found
+            ? WriteJson(context, HttpStatusCode.OK, ToJson(found))
+            : Error(context, HttpStatusCode.NotFound, NotFoundMessage));
     }
+
+    /// <summary>The token's account: GET /user answers it, POST /user/repos creates under it.</summary>
+    public string Login { get; set; } = "builder-bot";
+
+    /// <summary>Organizations the token may create repositories in; any other answers 404 as GitHub does.</summary>
+    public HashSet<string> Organizations { get; } = new(StringComparer.OrdinalIgnoreCase) { "acme" };
+
+    async Task CreateRepository(HttpContext context, string owner)
+    {
+        var body = await ReadJsonObject(context);
+        var name = (string?)body?["name"];
+        if (string.IsNullOrEmpty(name))
+        {
+            await Invalid(context, "missing_field", "name is required");
+            return;
+        }
+        var created = TryCreateRepository($"{owner}/{name}", (string?)body?["description"], (bool?)body?["private"] == true ? "private" : "public", out var failAfter);
+        if (created is null)
+            await WriteJson(context, HttpStatusCode.UnprocessableEntity, new JsonObject
+            {
+                ["message"] = "Repository creation failed.",
+                ["errors"] = new JsonArray(new JsonObject { ["resource"] = "Repository", ["code"] = "custom", ["field"] = "name", ["message"] = "name already exists on this account" }),
+                ["documentation_url"] = "https://docs.github.com/rest/repos/repos#create-a-repository-for-the-authenticated-user",
+                ["status"] = "422",
+            });
+        else if (failAfter)
+            await Error(context, HttpStatusCode.BadGateway, "Bad Gateway");
+        else
+            await WriteJson(context, HttpStatusCode.Created, ToJson(created));
+    }
+
+    JsonObject ToJson(FakeRepository repository) => new()
+    {
+        ["id"] = repository.Id,
+        ["node_id"] = $"R_{repository.Id}",
+        ["name"] = repository.Path.Split('/')[1],
+        ["full_name"] = repository.Path,
+        ["owner"] = new JsonObject { ["login"] = repository.Path.Split('/')[0], ["id"] = 1, ["type"] = "User" },
+        ["private"] = repository.Visibility == "private",
+        ["visibility"] = repository.Visibility,
+        ["description"] = repository.Description,
+        ["html_url"] = WebUrl(repository),
+        ["clone_url"] = CloneUrl(repository),
+        ["url"] = $"{Url}repos/{repository.Path}",
+        ["default_branch"] = "main",
+        ["size"] = IsEmpty(repository) ? 0 : 1,
+        ["created_at"] = "2026-12-05T08:00:00Z",
+        ["updated_at"] = "2026-12-05T08:00:00Z",
+        ["pushed_at"] = "2026-12-05T08:00:00Z",
+    };
 
     async Task SetStatus(HttpContext context, string repository, string sha)
     {

@@ -13,7 +13,8 @@ public sealed record FakeMergeRequest(string Project, long Iid, string SourceBra
 
 /// <summary>
 /// GitLab's REST API v4 for merge requests: GET/POST /api/v4/projects/:id/merge_requests and
-/// GET/PUT /api/v4/projects/:id/merge_requests/:iid, where :id is the URL-encoded project path.
+/// GET/PUT /api/v4/projects/:id/merge_requests/:iid, where :id is the URL-encoded project path; and for
+/// new projects: GET /api/v4/user, GET /api/v4/namespaces/:id, POST /api/v4/projects, GET /api/v4/projects/:id.
 /// Tokens are read from PRIVATE-TOKEN or "Authorization: Bearer X"; errors have GitLab's shape.
 /// </summary>
 public sealed class FakeGitLab : FakeRestServer
@@ -73,7 +74,64 @@ public sealed class FakeGitLab : FakeRestServer
         app.MapGet(merges + "/{iid:long}", (HttpContext context, string id, long iid) => Get(context, Project(id), iid));
         app.MapPut(merges + "/{iid:long}", (HttpContext context, string id, long iid) => Update(context, Project(id), iid));
         app.MapPost("/api/v4/projects/{id}/statuses/{sha}", (HttpContext context, string id, string sha) => SetStatus(context, Project(id), sha));
+        app.MapGet("/api/v4/user", context => WriteJson(context, HttpStatusCode.OK, new JsonObject { ["id"] = 1, ["username"] = Login }));
+        app.MapGet("/api/v4/namespaces/{id}", (HttpContext context, string id) => Groups.Where(g => g.Path == Project(id)).ToList() is [var group]
+            ? WriteJson(context, HttpStatusCode.OK, new JsonObject { ["id"] = group.Id, ["kind"] = "group", ["path"] = group.Path.Split('/')[^1], ["full_path"] = group.Path })
+            : Error(context, HttpStatusCode.NotFound, "404 Namespace Not Found"));
+        app.MapPost("/api/v4/projects", CreateProject);
+        app.MapGet("/api/v4/projects/{id}", (HttpContext context, string id) => FindRepository(Project(id)) is { } found
+            ? WriteJson(context, HttpStatusCode.OK, ToJson(found))
+            : Error(context, HttpStatusCode.NotFound, "404 Project Not Found"));
     }
+
+    /// <summary>The token's user: projects without a namespace_id go to its namespace.</summary>
+    public string Login { get; set; } = "builder-bot";
+
+    /// <summary>Groups the token may create projects in, by id and full path.</summary>
+    public List<(long Id, string Path)> Groups { get; } = [(7, "platform"), (8, "platform/team")];
+
+    async Task CreateProject(HttpContext context)
+    {
+        var body = await ReadJsonObject(context);
+        var name = (string?)body?["name"];
+        var path = (string?)body?["path"] ?? name;
+        if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(path))
+        {
+            await WriteJson(context, HttpStatusCode.BadRequest, new JsonObject { ["error"] = "name, path are missing, at least one parameter must be provided" });
+            return;
+        }
+        var namespaceId = (long?)body?["namespace_id"];
+        var owner = namespaceId is null ? Login : Groups.Where(g => g.Id == namespaceId).Select(g => g.Path).FirstOrDefault();
+        if (owner is null)
+        {
+            await Error(context, HttpStatusCode.NotFound, "404 Namespace Not Found");
+            return;
+        }
+        var created = TryCreateRepository($"{owner}/{path}", (string?)body?["description"], (string?)body?["visibility"] ?? "private", out var failAfter);
+        if (created is null)
+            await WriteJson(context, HttpStatusCode.BadRequest, new JsonObject
+            {
+                ["message"] = new JsonObject { ["name"] = new JsonArray("has already been taken"), ["path"] = new JsonArray("has already been taken") },
+            });
+        else if (failAfter)
+            await Error(context, HttpStatusCode.BadGateway, "502 Bad Gateway");
+        else
+            await WriteJson(context, HttpStatusCode.Created, ToJson(created));
+    }
+
+    JsonObject ToJson(FakeRepository project) => new()
+    {
+        ["id"] = project.Id,
+        ["name"] = project.Path.Split('/')[^1],
+        ["path"] = project.Path.Split('/')[^1],
+        ["path_with_namespace"] = project.Path,
+        ["description"] = project.Description,
+        ["visibility"] = project.Visibility,
+        ["default_branch"] = IsEmpty(project) ? null : "main",
+        ["empty_repo"] = IsEmpty(project),
+        ["http_url_to_repo"] = CloneUrl(project),
+        ["web_url"] = WebUrl(project),
+    };
 
     async Task SetStatus(HttpContext context, string project, string sha)
     {

@@ -20,7 +20,7 @@ public sealed record FakeCommitStatus(string Repository, string Sha, string Stat
 /// fail or stall the next ones. <see cref="FakeGitHub"/> and <see cref="FakeGitLab"/> add the
 /// provider's routes, authentication and error format.
 /// </summary>
-public abstract class FakeRestServer : IAsyncDisposable
+public abstract partial class FakeRestServer : IAsyncDisposable
 {
     readonly List<RecordedRequest> _requests = [];
     readonly List<Fault> _faults = [];
