@@ -13,7 +13,7 @@ namespace Builder.Api.Components;
 /// </summary>
 /// <param name="Owner">The organization (GitHub) or group path (GitLab); absent: the token's own account.</param>
 /// <param name="Visibility">private (default), public, or internal (GitLab).</param>
-public sealed record ComponentHosting(string? Host, string? Owner, string? Token, string? Visibility);
+public sealed record ComponentHosting(string? Host, string? Token, string? Owner = null, string? Visibility = null);
 
 /// <summary>A repository to register: its URL and the token its pushes need (null for a local one).</summary>
 public sealed record ComponentRemote(string Url, string? Token, string? WebUrl);

@@ -77,6 +77,9 @@ public sealed class ComponentGenerationTests : IAsyncLifetime
         McpTestClient.IsError(invalid).ShouldBeTrue();
         McpTestClient.Text(invalid).ShouldContain("name 'Greeter!' must be lowercase letters");
         McpTestClient.Text(invalid).ShouldContain("runtime 'cobol' has no template; choose one of node, python.");
+        var unhosted = await mcp.CallAsync("generate_component", new { name = "greeter", description = "Greets", hosting = new { host = "git.nowhere.test", token = "t0ken" } });
+        McpTestClient.IsError(unhosted).ShouldBeTrue();
+        McpTestClient.Text(unhosted).ShouldContain("hosting.host 'git.nowhere.test' is not a git host Builder knows");
 
         var name = $"greeter-{Guid.NewGuid():N}"[..16];
         var created = await mcp.OkAsync("generate_component", new
