@@ -256,10 +256,10 @@ stop_servers() {
   fi
   APPHOST_PID=""
   [ -n "$RUN_DIR" ] || return 0
-  local tries=200 pid
-  while [ -n "$(run_processes)" ] && [ "$tries" -gt 0 ]; do
-    sleep 0.1
-    tries=$((tries - 1))
+  # A deadline, not a count of tries: one scan of /proc costs a second or more on a busy machine.
+  local deadline=$((SECONDS + 20)) pid
+  while [ -n "$(run_processes)" ] && [ "$SECONDS" -lt "$deadline" ]; do
+    sleep 0.2
   done
   for pid in $(run_processes); do
     log "still running 20 s after the AppHost stopped, killed: $({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | cut -c1-120)"

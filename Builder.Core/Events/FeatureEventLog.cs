@@ -8,7 +8,7 @@ namespace Builder.Core.Events;
 /// <summary>
 /// Appends to and reads the feature event store. Appends are idempotent by key and give each
 /// feature a gap-free sequence: the next number is max+1, and a concurrent writer that took the
-/// same number loses on the unique index and retries.
+/// same number loses on the unique index and retries. Two round trips per append: one read, one insert.
 /// </summary>
 public sealed class FeatureEventLog(IDbContextFactory<BuilderDbContext> dbFactory, IHostEnvironment environment, TimeProvider clock)
 {
@@ -27,13 +27,15 @@ public sealed class FeatureEventLog(IDbContextFactory<BuilderDbContext> dbFactor
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var existing = await db.FeatureEvents.AsNoTracking()
-                .FirstOrDefaultAsync(e => e.FeatureId == featureId && e.Key == key, cancellationToken);
-            if (existing is not null)
+            // One round trip for both questions: the event of this key, if appended already, and the last one.
+            var found = await db.FeatureEvents.AsNoTracking()
+                .Where(e => e.FeatureId == featureId
+                            && (e.Key == key || e.Sequence == db.FeatureEvents.Where(l => l.FeatureId == featureId).Max(l => l.Sequence)))
+                .ToListAsync(cancellationToken);
+            if (found.FirstOrDefault(e => e.Key == key) is { } existing)
                 return existing;
 
-            var last = await db.FeatureEvents.Where(e => e.FeatureId == featureId)
-                .MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
+            var last = found.Count == 0 ? 0 : found.Max(e => e.Sequence);
             var entry = new FeatureEvent
             {
                 FeatureId = featureId,
