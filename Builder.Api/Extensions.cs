@@ -40,6 +40,7 @@ public static class Extensions
         builder.Services.AddScoped<FeatureSubmitter>();
         builder.AddImprovements();
         builder.Services.AddScoped<Components.ComponentGenerator>();
+        builder.Services.AddScoped<Telemetry.OtlpIngestion>();
         builder.Services.AddSingleton<RequestCounters>();
         builder.Services.AddSingleton<IHealthDetails, RunsHealthDetails>();
 
@@ -92,6 +93,7 @@ public static class Extensions
         Deployments.ServicesApi.MapServicesApi(api);
         api.MapServiceContract();
         Deployments.ServiceTelemetryApi.MapServiceTelemetryApi(api);
+        Telemetry.OtlpApi.MapOtlpApi(api);
         api.MapBuilderMcp();
         return app;
     }
