@@ -81,12 +81,12 @@ public sealed class OpportunityRulesSpecs
         var otlp = new TelemetrySample
         {
             Source = TelemetrySources.Otlp, Endpoint = "/v1/logs", Requests = 9,
-            Signals = [new TelemetrySignal(TelemetrySignal.Exception, "TypeError", 3, "TypeError: orders is not iterable")],
+            Signals = [new TelemetrySignal(TelemetrySignal.Exception, "TypeError", 5, "TypeError: orders is not iterable")],
         };
 
         Find([otlp]).ShouldHaveSingleItem().Key.ShouldBe("orders:recurring-exception:TypeError");
         var both = Find([otlp, Logs(new TelemetrySignal(TelemetrySignal.Exception, "TypeError", 2, "TypeError: x"))]).ShouldHaveSingleItem();
-        both.Evidence["count"]!.GetValue<int>().ShouldBe(5);
+        both.Evidence["count"]!.GetValue<int>().ShouldBe(7);
         // Metric values are not output: a metric named like an exception is no exception.
         Find([new TelemetrySample { Source = TelemetrySources.Otlp, Signals = [new TelemetrySignal(TelemetrySignal.Metric, "TypeError", 50)] }]).ShouldBeEmpty();
     }
