@@ -165,6 +165,12 @@ public static class OtlpJson
         return null;
     }
 
+    /// <summary>The service.version attribute of a resource entry (resourceMetrics[i], resourceLogs[i]...): which of the service's versions sent it.</summary>
+    public static string? ServiceVersion(JsonElement resourceEntry, string path) =>
+        Object(resourceEntry, "resource", path) is { } resource && Attributes(resource, Join(path, "resource")).TryGetValue("service.version", out var version)
+            ? version
+            : null;
+
     /// <summary>A metric's or series' name with its attributes, as Prometheus writes one: name{a="1",b="x"}, attributes sorted so the key is stable.</summary>
     public static string SeriesKey(string name, IReadOnlyDictionary<string, string> attributes)
     {

@@ -29,7 +29,7 @@ public static class OtlpLogs
         var resources = new List<OtlpResource>();
         foreach (var (resourceLogs, path) in Items(root, Field))
         {
-            var version = OtlpMetrics.ServiceVersion(resourceLogs, path);
+            var version = ServiceVersion(resourceLogs, path);
             var entries = new List<LogEntry?>();
             DateTime? earliest = null;
             foreach (var (scope, scopePath) in Objects(resourceLogs, "scopeLogs", path))

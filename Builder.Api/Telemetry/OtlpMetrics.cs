@@ -48,7 +48,7 @@ public static class OtlpMetrics
                     continue;
                 }
 
-                var values = Values(kind, name, point, pointPath, rejected);
+                var values = PointValues(kind, name, point, pointPath, rejected);
                 if (values.Count == 0)
                     continue;
                 var attributes = Attributes(point, pointPath);
@@ -67,12 +67,6 @@ public static class OtlpMetrics
         return new OtlpExport(resources, rejected.Count, rejected.Reason);
     }
 
-    /// <summary>The service.version resource attribute, which says which of the service's versions sent the export.</summary>
-    public static string? ServiceVersion(JsonElement resourceItem, string path) =>
-        Object(resourceItem, "resource", path) is { } resource && Attributes(resource, Join(path, "resource")).TryGetValue("service.version", out var version)
-            ? version
-            : null;
-
     static IEnumerable<(JsonElement Point, string Path, string Kind)> DataPoints(JsonElement metric, string path)
     {
         foreach (var kind in new[] { "gauge", "sum", "histogram", "exponentialHistogram", "summary" })
@@ -82,7 +76,7 @@ public static class OtlpMetrics
     }
 
     /// <summary>The values a data point gives, by suffix; none (and counted as refused) when it has no finite value.</summary>
-    static List<(string Suffix, double Value)> Values(string kind, string name, JsonElement point, string path, Rejections rejected)
+    static List<(string Suffix, double Value)> PointValues(string kind, string name, JsonElement point, string path, Rejections rejected)
     {
         List<(string, double)> values = [];
         if (kind is "gauge" or "sum")
@@ -115,8 +109,8 @@ public static class OtlpMetrics
     /// <summary>The upper bound of the bucket that holds the 95th percentile, capped at the max; null without buckets.</summary>
     static double? Percentile95(JsonElement point, string path)
     {
-        var counts = OtlpJson.Values(point, "bucketCounts", path, Integer);
-        var bounds = OtlpJson.Values(point, "explicitBounds", path, Number);
+        var counts = Values(point, "bucketCounts", path, Integer);
+        var bounds = Values(point, "explicitBounds", path, Number);
         var total = counts.Sum();
         if (counts.Count == 0 || counts.Count != bounds.Count + 1 || total <= 0)
             return null;

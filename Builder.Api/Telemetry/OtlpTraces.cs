@@ -29,7 +29,7 @@ public static class OtlpTraces
         var resources = new List<OtlpResource>();
         foreach (var (resourceSpans, path) in Items(root, Field))
         {
-            var version = OtlpMetrics.ServiceVersion(resourceSpans, path);
+            var version = ServiceVersion(resourceSpans, path);
             var entries = new List<LogEntry?>();
             var durations = new List<double>();
             var (spans, failures) = (0, 0);
