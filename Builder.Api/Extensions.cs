@@ -44,6 +44,7 @@ public static class Extensions
         builder.Services.AddScoped<Components.ComponentRemotes>();
         // Components may be created on GitHub or GitLab, by whichever process serves the request.
         builder.AddPullRequestHosts();
+        builder.Services.AddScoped<Telemetry.OtlpIngestion>();
         builder.Services.AddSingleton<RequestCounters>();
         builder.Services.AddSingleton<IHealthDetails, RunsHealthDetails>();
 
@@ -96,6 +97,7 @@ public static class Extensions
         Deployments.ServicesApi.MapServicesApi(api);
         api.MapServiceContract();
         Deployments.ServiceTelemetryApi.MapServiceTelemetryApi(api);
+        Telemetry.OtlpApi.MapOtlpApi(api);
         api.MapBuilderMcp();
         return app;
     }

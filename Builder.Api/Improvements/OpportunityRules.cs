@@ -55,7 +55,7 @@ public static class OpportunityRules
             }
         }
 
-        var logs = telemetry.LiveSamples.Where(s => s.Source == TelemetrySources.Logs).ToList();
+        var logs = telemetry.LiveSamples.Where(IsOutput).ToList();
         var restarts = (int)logs.SelectMany(s => s.Signals).Where(s => s.Kind == TelemetrySignal.Restart).Sum(s => s.Value);
         if (restarts >= options.CrashLoopRestarts)
             found.Add(new FoundOpportunity(OpportunityKinds.CrashLoop, null, $"{name}:{OpportunityKinds.CrashLoop}",
@@ -86,11 +86,17 @@ public static class OpportunityRules
                 g.SelectMany(s => s.Statuses).GroupBy(s => s.Key).ToDictionary(s => s.Key, s => s.Sum(x => x.Value)),
                 Math.Round(Percentiles.Median(g.Select(s => s.P50Ms)), 1), Math.Round(Percentiles.Median(g.Select(s => s.P95Ms)), 1)));
 
-    /// <summary>The most frequent exception and error lines of the service's output, as it wrote them.</summary>
+    /// <summary>The most frequent exception and error lines of the service's output (read or sent over OTLP), as it wrote them.</summary>
     static List<string> Excerpts(IReadOnlyList<TelemetrySample> samples) =>
-        samples.Where(s => s.Source == TelemetrySources.Logs).SelectMany(s => s.Signals)
+        samples.Where(IsOutput).SelectMany(s => s.Signals)
             .Where(s => s.Kind is TelemetrySignal.Exception or TelemetrySignal.ErrorLine && s.Example is not null)
             .GroupBy(s => s.Key).OrderByDescending(g => g.Sum(s => s.Value)).Take(3).Select(g => g.First().Example!).ToList();
+
+    /// <summary>
+    /// What the service said itself: its output read by Builder (local target) and what it sent over OTLP
+    /// (error log records, failed spans), so an exception counts the same whichever way it arrived.
+    /// </summary>
+    static bool IsOutput(TelemetrySample sample) => sample.Source is TelemetrySources.Logs or TelemetrySources.Otlp;
 
     static JsonObject Evidence(ServiceVersion live, string? endpoint, List<string> excerpts, params (string Name, JsonNode? Value)[] figures)
     {

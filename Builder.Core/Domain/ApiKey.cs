@@ -37,7 +37,10 @@ public static class ApiScopes
     /// <summary>Start improvement cycles and generate components: each starts runs that deploy.</summary>
     public const string ImprovementsWrite = "improvements:write";
 
-    public static readonly IReadOnlyList<string> All = [FeaturesRead, FeaturesWrite, DraftsWrite, ApprovalsWrite, ImprovementsWrite, Admin];
+    /// <summary>Send a deployed service's telemetry to Builder over OTLP: the key a service is given, and nothing more.</summary>
+    public const string TelemetryWrite = "telemetry:write";
+
+    public static readonly IReadOnlyList<string> All = [FeaturesRead, FeaturesWrite, DraftsWrite, ApprovalsWrite, ImprovementsWrite, TelemetryWrite, Admin];
 
     /// <summary>What a newly registered agent may do unless asked otherwise: read and submit features, upload drafts.</summary>
     public static readonly IReadOnlyList<string> AgentDefault = [FeaturesRead, FeaturesWrite, DraftsWrite];

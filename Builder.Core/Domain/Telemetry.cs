@@ -16,7 +16,7 @@ public sealed class TelemetrySample
     /// <summary>One of <see cref="TelemetrySources"/>.</summary>
     public required string Source { get; set; }
 
-    /// <summary>The probed path for probes; null for logs and metrics.</summary>
+    /// <summary>The probed path for probes; the OTLP path ("/v1/metrics", "/v1/logs", "/v1/traces") for what the service sent; null for logs and metrics.</summary>
     public string? Endpoint { get; set; }
 
     public DateTime From { get; set; }
@@ -53,4 +53,7 @@ public static class TelemetrySources
     public const string Probe = "probe";
     public const string Logs = "logs";
     public const string Metrics = "metrics";
+
+    /// <summary>What the service sent Builder itself over OTLP/HTTP (JSON): its metrics, its error log records, its failed spans.</summary>
+    public const string Otlp = "otlp";
 }

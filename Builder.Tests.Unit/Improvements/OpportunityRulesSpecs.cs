@@ -76,6 +76,22 @@ public sealed class OpportunityRulesSpecs
     }
 
     [Fact]
+    public void An_exception_the_service_sent_over_otlp_counts_with_the_ones_read_from_its_output()
+    {
+        var otlp = new TelemetrySample
+        {
+            Source = TelemetrySources.Otlp, Endpoint = "/v1/logs", Requests = 9,
+            Signals = [new TelemetrySignal(TelemetrySignal.Exception, "TypeError", 5, "TypeError: orders is not iterable")],
+        };
+
+        Find([otlp]).ShouldHaveSingleItem().Key.ShouldBe("orders:recurring-exception:TypeError");
+        var both = Find([otlp, Logs(new TelemetrySignal(TelemetrySignal.Exception, "TypeError", 2, "TypeError: x"))]).ShouldHaveSingleItem();
+        both.Evidence["count"]!.GetValue<int>().ShouldBe(7);
+        // Metric values are not output: a metric named like an exception is no exception.
+        Find([new TelemetrySample { Source = TelemetrySources.Otlp, Signals = [new TelemetrySignal(TelemetrySignal.Metric, "TypeError", 50)] }]).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Opportunities_are_ordered_by_impact()
     {
         var found = Find([Probe("/a", 10, 1), Probe("/b", 10, 10), Logs(new TelemetrySignal(TelemetrySignal.Restart, "restarts", 5))]);

@@ -40,7 +40,7 @@ public sealed class KeysAndScopesTests(EmbeddedBuilder builder) : IClassFixture<
         var problem = await AgentSteps.OkAsync(await _admin.Http.PostAsJsonAsync("/api/keys", new { name = "bad", scopes = new[] { "features:read", "everything" } }),
             HttpStatusCode.BadRequest);
         problem["errors"]!["scopes"]![0]!.GetValue<string>()
-            .ShouldBe("'everything' is not a scope; valid scopes are features:read, features:write, drafts:write, approvals:write, improvements:write, admin.");
+            .ShouldBe("'everything' is not a scope; valid scopes are features:read, features:write, drafts:write, approvals:write, improvements:write, telemetry:write, admin.");
     }
 
     [Fact]

@@ -29,6 +29,15 @@ public sealed class ImprovementsPageTests(RunningPlatform platform, ITestOutputH
             t => t["endpoints"]!.AsArray().Any(e => (string?)e!["endpoint"] == "/orders" && e["requests"]!.GetValue<int>() >= 6),
             "/orders in the telemetry", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250));
 
+        // The service also sends an error log record of its own over OTLP/HTTP JSON (an admin key holds telemetry:write too).
+        using var export = new StringContent("""
+            {"resourceLogs": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "orders"}}]}, "scopeLogs": [{"scope": {"name": "orders"}, "logRecords": [
+              {"severityNumber": 17, "severityText": "ERROR", "body": {"stringValue": "checkout failed"}, "attributes": [
+                {"key": "exception.type", "value": {"stringValue": "PaymentDeclinedError"}}, {"key": "exception.message", "value": {"stringValue": "card expired"}}]}]}]}]}
+            """, System.Text.Encoding.UTF8, "application/json");
+        var sent = await platform.Admin.Http.PostAsync($"/api/services/{service}/otlp/v1/logs", export);
+        sent.StatusCode.ShouldBe(HttpStatusCode.OK, await sent.Content.ReadAsStringAsync());
+
         // This platform has no model configured: the cycle finds the opportunity and says why it started no run.
         var started = await platform.Admin.Http.PostAsJsonAsync("/api/improvements/cycles", new { analysisWindowHours = 1, maxImprovements = 1, services = new[] { service } });
         started.StatusCode.ShouldBe(HttpStatusCode.Created, await started.Content.ReadAsStringAsync());
@@ -61,6 +70,8 @@ public sealed class ImprovementsPageTests(RunningPlatform platform, ITestOutputH
             await Expect(orders.Locator("[data-role=error-rate]")).ToHaveTextAsync("100 %");
             await Expect(page.Locator("li[data-source='metrics']")).ToContainTextAsync("/metrics answered 503");
             await Expect(page.Locator("tr[data-signal='TypeError']")).ToContainTextAsync("orders is not iterable");
+            await Expect(page.Locator("li[data-source='otlp'][data-version='1']")).ToBeVisibleAsync();
+            await Expect(page.Locator("tr[data-signal='PaymentDeclinedError']")).ToContainTextAsync("PaymentDeclinedError: card expired");
             await app.ScreenshotAsync("service-telemetry");
 
             await app.NavigateAsync("System");

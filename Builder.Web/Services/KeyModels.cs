@@ -48,6 +48,7 @@ public static class KeyScopes
         ("drafts:write", "upload drafts"),
         ("approvals:write", "approve, reject and revise at gates"),
         ("improvements:write", "start improvement cycles and generate components (runs that deploy)"),
+        ("telemetry:write", "send a deployed service's telemetry over OTLP (the key to give the service)"),
         ("admin", "everything, including keys"),
     ];
 }
