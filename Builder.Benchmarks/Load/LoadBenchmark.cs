@@ -58,11 +58,13 @@ public static class LoadBenchmark
             var scale = await ThroughputAsync(http, repositoryId, runsPerScale, workers);
             if (receiver is not null)
                 scale["traces"] = await WhereTheTimeGoesAsync(receiver, workers);
+            // Other work on the machine stretches every figure: its load average says how much.
+            scale["loadAverage"] = File.ReadAllText("/proc/loadavg").Split(' ')[0];
             single ??= (double)scale["runsPerMinute"]!;
             scale["scaling"] = Math.Round((double)scale["runsPerMinute"]! / single.Value, 2);
             scales.Add(scale);
             Console.WriteLine($"load: {workers} worker(s): {scale["runsPerMinute"]} runs/min, {scale["transitionsPerSecond"]} transitions/s, " +
-                              $"scaling ×{scale["scaling"]} of 1 worker; time by phase {scale["timeByPhase"]!.ToJsonString()}");
+                              $"scaling ×{scale["scaling"]} of 1 worker; load average {scale["loadAverage"]}; time by phase {scale["timeByPhase"]!.ToJsonString()}");
 
             if (workers == 4)
             {
