@@ -19,6 +19,9 @@ public static class Program
             case "load":
                 await Load.LoadBenchmark.RunAsync(args[1..]);
                 return 0;
+            case "hotpaths":
+                HotPaths.HotPathsBenchmark.Run(args[1..]);
+                return 0;
             case "rollback":
                 await RollbackBenchmark.RunAsync(args[1..]);
                 return 0;
@@ -29,6 +32,7 @@ public static class Program
                       sandbox     start overhead of the bubblewrap sandbox over a bare process ("true", 200 runs each)
                       workspace   cold clone vs a worktree from the warm mirror, for a generated repository [files, default 5000]
                       load        the distributed topology on the AppHost's servers: runs/min and transitions/s for 1, 2, 4 workers, API GET p50/p99 at 200 req/s, runs in flight, memory per run, event appends vs pgbench [runs per scale, default 40] [runs in flight, default 200]
+                      hotpaths    BenchmarkDotNet figures of the code every run goes through: event append (SQLite, PostgreSQL), saga transition on the EF saga repository, draft policy and weakened-test check, diff analysis, repo map of a 20,000-file tree
                       rollback    a failed readiness gate and a breach after the switch on the local target, to the previous version serving again [rounds, default 3]
                       verify      Builder's pipeline for a feature against the same proof by hand (git + dotnet), cold and on a cached base [runs, default 1]
                     """);

@@ -27,6 +27,8 @@ public static class LoadBenchmark
 
     public static async Task RunAsync(string[] args)
     {
+        var traced = !args.Contains("--no-traces");
+        args = args.Where(a => a != "--no-traces").ToArray();
         var runsPerScale = args.Length > 0 && int.TryParse(args[0], out var r) && r > 0 ? r : 40;
         var inFlight = args.Length > 1 && int.TryParse(args[1], out var f) && f > 0 ? f : 200;
         var root = RepositoryRoot();
@@ -34,9 +36,12 @@ public static class LoadBenchmark
         {
             ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["machine"] = $"{Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024):0.#} GB",
-            ["runsPerScale"] = runsPerScale, ["inFlightRuns"] = inFlight,
+            ["runsPerScale"] = runsPerScale, ["inFlightRuns"] = inFlight, ["tracing"] = traced,
         };
-        Console.WriteLine($"load: {runsPerScale} runs per scale, {inFlight} runs in flight; {results["machine"]}");
+        Console.WriteLine($"load: {runsPerScale} runs per scale, {inFlight} runs in flight; {results["machine"]}; " +
+                          (traced ? "every span exported to the driver (figures taken with tracing on)" : "tracing off"));
+        // Every process exports every span to the driver (no sampling), so each scale can say where its runs' time went.
+        await using var receiver = traced ? OtlpReceiver.Start() : null;
         await using var servers = await LoadServers.StartAsync(root, 4);
         var remote = await CreateRepositoryAsync(servers.Folder);
 
@@ -45,15 +50,21 @@ public static class LoadBenchmark
         foreach (var (workers, index) in new[] { 1, 2, 4 }.Select((w, i) => (w, i)))
         {
             var database = await servers.CreateDatabaseAsync($"load_w{workers}");
-            await using var cluster = await LoadCluster.StartAsync(root, workers, database, servers.VirtualHost(index), servers.Redis, Path.Combine(servers.Folder, $"w{workers}"));
+            await using var cluster = await LoadCluster.StartAsync(root, workers, database, servers.VirtualHost(index), servers.Redis, Path.Combine(servers.Folder, $"w{workers}"),
+                receiver?.Environment);
             using var http = Client(cluster);
             var repositoryId = await new BuilderClient(http).RegisterRepositoryAsync($"load-{workers}", remote);
+            receiver?.Take();
             var scale = await ThroughputAsync(http, repositoryId, runsPerScale, workers);
+            if (receiver is not null)
+                scale["traces"] = await WhereTheTimeGoesAsync(receiver, workers);
+            // Other work on the machine stretches every figure: its load average says how much.
+            scale["loadAverage"] = File.ReadAllText("/proc/loadavg").Split(' ')[0];
             single ??= (double)scale["runsPerMinute"]!;
             scale["scaling"] = Math.Round((double)scale["runsPerMinute"]! / single.Value, 2);
             scales.Add(scale);
             Console.WriteLine($"load: {workers} worker(s): {scale["runsPerMinute"]} runs/min, {scale["transitionsPerSecond"]} transitions/s, " +
-                              $"scaling ×{scale["scaling"]} of 1 worker; time by phase {scale["timeByPhase"]!.ToJsonString()}");
+                              $"scaling ×{scale["scaling"]} of 1 worker; load average {scale["loadAverage"]}; time by phase {scale["timeByPhase"]!.ToJsonString()}");
 
             if (workers == 4)
             {
@@ -69,6 +80,17 @@ public static class LoadBenchmark
         await File.WriteAllTextAsync(path, results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine(Summary(results));
         Console.WriteLine($"load: figures written to {path}");
+    }
+
+    /// <summary>The spans of the scale's runs, once the exporters' next batch (every second) has surely arrived.</summary>
+    static async Task<JsonObject> WhereTheTimeGoesAsync(OtlpReceiver receiver, int workers)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var traces = TraceBreakdown.Analyse(receiver.Take());
+        traces["exportRequests"] = receiver.Requests;
+        traces["exportRequestsRefused"] = receiver.Failures;
+        Console.WriteLine($"load: {workers} worker(s), where the time goes: {TraceBreakdown.Describe(traces)}");
+        return traces;
     }
 
     static HttpClient Client(LoadCluster cluster)

@@ -22,7 +22,9 @@ public sealed class LoadCluster : IAsyncDisposable
         _data = data;
     }
 
-    public static async Task<LoadCluster> StartAsync(string root, int workers, string database, string vhost, string redis, string folder)
+    /// <param name="telemetry">Variables for every process (OpenTelemetry's exporter settings), or none.</param>
+    public static async Task<LoadCluster> StartAsync(string root, int workers, string database, string vhost, string redis, string folder,
+        IReadOnlyDictionary<string, string>? telemetry = null)
     {
         var port = FreePort();
         var cluster = new LoadCluster(new Uri($"http://127.0.0.1:{port}"), Directory.CreateDirectory(folder).FullName);
@@ -37,6 +39,8 @@ public sealed class LoadCluster : IAsyncDisposable
             ["Builder__RateLimits__Burst"] = "100000",
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        foreach (var (key, value) in telemetry ?? new Dictionary<string, string>())
+            shared[key] = value;
         cluster.Start(root, "Builder.Api", "api", port, shared, ("Builder__Api__HostWorker", "false"));
         for (var i = 1; i <= workers; i++)
             cluster.Start(root, "Builder.Worker", $"worker-{i}", FreePort(), shared);
@@ -97,13 +101,30 @@ public sealed class LoadCluster : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    static extern int kill(int pid, int sig);
+
+    /// <summary>
+    /// SIGTERM first, as a supervisor stops them: the host stops, and OpenTelemetry's exporter sends
+    /// the spans it still holds. What has not stopped after 20 s is killed.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         foreach (var process in _processes.Where(p => !p.HasExited))
-            process.Kill(entireProcessTree: true);
+            kill(process.Id, 15);
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         foreach (var process in _processes)
         {
-            await process.WaitForExitAsync();
+            try
+            {
+                await process.WaitForExitAsync(patience.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+
             process.Dispose();
         }
     }

@@ -25,7 +25,7 @@ public static class SandboxExtensions
 
         builder.Services.TryAddSingleton<CommandRunner>();
         builder.Services.AddSingleton<SandboxSelector>();
-        builder.Services.AddSingleton<ISandbox>(services => services.GetRequiredService<SandboxSelector>().Selected);
+        builder.Services.AddSingleton<ISandbox>(services => new TracedSandbox(services.GetRequiredService<SandboxSelector>().Selected));
         builder.Services.AddHostedService<SandboxStartup>();
         // Commands of a repository with an environment image run in it, whichever sandbox is the default.
         builder.Services.AddSingleton<Docker.DockerSandbox>();
