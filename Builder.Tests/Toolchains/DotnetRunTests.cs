@@ -62,7 +62,8 @@ public class DotnetRunTests
 
     /// <summary>
     /// Shaped like a real library: a solution that also holds a sample whose package is nowhere to be
-    /// had, a library for several frameworks, and tests for .NET and .NET Framework, with a package
+    /// had, a library for several frameworks (.NET Framework 4.7 among them, whose reference pack the
+    /// package source lacks), and tests for .NET and .NET Framework, with a package
     /// only the .NET Framework build asks for (which is not to be had either). An SDK pin the machine
     /// does not satisfy sends the commands outside the repository too.
     /// </summary>
@@ -92,7 +93,7 @@ public class DotnetRunTests
                 """)
             .With("src/Lib/Lib.csproj", """
                 <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup><TargetFrameworks>netstandard2.0;net8.0</TargetFrameworks></PropertyGroup>
+                  <PropertyGroup><TargetFrameworks>netstandard2.0;net47;net8.0</TargetFrameworks></PropertyGroup>
                 </Project>
                 """)
             .With("src/Lib/Calc.cs", """

@@ -136,8 +136,8 @@ public class DotnetTestPlanTests
         var plan = DotnetTestPlan.For(ws.Path, DotnetProjects.Projects(ws.Path), null, 10);
 
         plan.Targets.ShouldBe([
-            new DotnetTestTarget("tests/App.Tests/App.Tests.csproj", "net8.0", RestoresOnlyFramework: true),
-            new DotnetTestTarget("tests/Shared.Tests/Shared.Tests.csproj", "net8.0", RestoresOnlyFramework: false),
+            new DotnetTestTarget("tests/App.Tests/App.Tests.csproj", "net8.0", RestoresOnlyFramework: true, BuildsNoNetFramework: true),
+            new DotnetTestTarget("tests/Shared.Tests/Shared.Tests.csproj", "net8.0", RestoresOnlyFramework: false, BuildsNoNetFramework: true),
         ]);
     }
 

@@ -6,7 +6,11 @@ namespace Builder.Worker.Toolchains;
 /// frameworks come from an MSBuild expression (then it runs all of its own).
 /// </param>
 /// <param name="RestoresOnlyFramework">Restore is narrowed to <paramref name="Framework"/> (see <see cref="DotnetRestoreNarrowing"/>).</param>
-public sealed record DotnetTestTarget(string Project, string? Framework, bool RestoresOnlyFramework);
+/// <param name="BuildsNoNetFramework">
+/// The project is built for one known .NET (Core) framework, so no .NET Framework target of it or of
+/// what it references is ever built: their reference packs need not be restored.
+/// </param>
+public sealed record DotnetTestTarget(string Project, string? Framework, bool RestoresOnlyFramework, bool BuildsNoNetFramework = false);
 
 /// <summary>Which framework of a test project runs here, and why the others do not.</summary>
 /// <param name="Framework">The framework to run; null when the project has one framework or an unknown set.</param>
@@ -64,7 +68,9 @@ public sealed class DotnetTestPlan
             RestoresOnlyFramework: r.Choice.Framework is not null && r.Project.Frameworks is { Count: > 1 } frameworks
                 && frameworks.Contains(r.Choice.Framework, StringComparer.OrdinalIgnoreCase)
                 && !referencedByTests.Contains(r.Project.Path)
-                && DotnetRestoreNarrowing.CanName(r.Project.Path))).ToList();
+                && DotnetRestoreNarrowing.CanName(r.Project.Path),
+            BuildsNoNetFramework: (r.Choice.Framework ?? (r.Project.Frameworks is [var only] ? only : null)) is { } built
+                && DotnetProjects.IsRunnable(built, newestRuntimeMajor))).ToList();
 
         var unreached = projects.Where(p => !reached.Contains(p) && !testProjects.Any(t => t.Path == p)).ToList();
         if (targets.Count > 0 && unreached.Count > 0)

@@ -56,7 +56,11 @@ public sealed class DotnetToolchain : IToolchain
                      + (pinned is null ? "" : $"; global.json pins SDK {pinned}, which is not installed: run from outside the repository");
         return new ToolchainCommands(Name, restore, build, test, source)
         {
-            Environment = Environment,
+            // The SDK adds a .NET Framework reference pack (Microsoft.NETFramework.ReferenceAssemblies.net47...)
+            // to every net4x target off Windows; the package source may lack it, and a library's net47
+            // target would then fail the restore of tests that never build it. As a variable, a project
+            // that sets the property itself keeps its own value.
+            Environment = targets.All(t => t.BuildsNoNetFramework) ? WithoutReferencePacks : Environment,
             CacheDirectories = [new("NUGET_PACKAGES", "nuget/packages"), new("NUGET_HTTP_CACHE_PATH", "nuget/http-cache")],
             Notices = plan.Notices,
         };
@@ -83,6 +87,9 @@ public sealed class DotnetToolchain : IToolchain
         ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
         ["UseSharedCompilation"] = "false",
     };
+
+    static readonly IReadOnlyDictionary<string, string> WithoutReferencePacks =
+        new Dictionary<string, string>(Environment) { ["AutomaticallyUseReferenceAssemblyPackages"] = "false" };
 
     public bool IsTestFile(string relativePath, string? workspace = null)
     {
