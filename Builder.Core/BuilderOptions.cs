@@ -61,9 +61,12 @@ public sealed class UrlRewrite
 
 public sealed class LimitOptions
 {
-    /// <summary>The largest file a draft may write.</summary>
+    /// <summary>
+    /// The largest file a change may write. Real suites keep test files of several hundred kilobytes
+    /// (one test class per feature area), which a change must be able to extend.
+    /// </summary>
     [Range(1, 64 * 1024 * 1024)]
-    public int MaxFileBytes { get; set; } = 200 * 1024;
+    public int MaxFileBytes { get; set; } = 1024 * 1024;
 
     [Range(1, 10_000)]
     public int MaxDraftFiles { get; set; } = 500;

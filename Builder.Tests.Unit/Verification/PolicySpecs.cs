@@ -1,3 +1,4 @@
+using System.Text;
 using Builder.Core;
 using Builder.Core.Domain;
 using Builder.Core.Policy;
@@ -13,11 +14,20 @@ public sealed class PolicySpecs
         ChangePolicy.Check(".github/../../etc/x", "x", new RepositorySettings(), Limits).ShouldHaveSingleItem().Rule.ShouldBe("path");
 
     [Fact]
-    public void A_300_KB_file_is_refused_with_the_limit()
+    public void A_2_MB_file_is_refused_with_the_limit()
     {
-        var violation = ChangePolicy.Check("big.txt", new string('a', 300 * 1024), new RepositorySettings(), Limits).ShouldHaveSingleItem();
+        var violation = ChangePolicy.Check("big.txt", new string('a', 2 * 1024 * 1024), new RepositorySettings(), Limits).ShouldHaveSingleItem();
         violation.Rule.ShouldBe("file_size");
-        violation.Reason.ShouldContain("204,800");
+        violation.Reason.ShouldContain("1,048,576");
+    }
+
+    [Fact]
+    public void A_test_file_of_a_real_suite_is_not_too_large()
+    {
+        // HtmlSanitizer's Tests.cs is 242 KB; a feature adds its tests to it.
+        var tests = string.Join('\n', Enumerable.Range(0, 6000).Select(i => $"    [Fact] public void Case{i}() => Assert.Equal({i}, Sanitize({i}));"));
+        Encoding.UTF8.GetByteCount(tests).ShouldBeGreaterThan(300 * 1024);
+        ChangePolicy.Check("test/Lib.Tests/Tests.cs", tests, new RepositorySettings(), Limits).ShouldBeEmpty();
     }
 
     [Fact]

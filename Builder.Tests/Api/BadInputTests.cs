@@ -95,7 +95,7 @@ public sealed class BadInputTests(EmbeddedBuilder builder) : IClassFixture<Embed
         var repositoryId = await _api.RegisterRepositoryAsync(_repository.RemotePath);
         var response = await SubmitAsync(repositoryId, [BuilderApi.File("big.txt", new string('x', 10 * 1024 * 1024))]);
         var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
-        problem["errors"]!["draft.files[0].content"]![0]!.GetValue<string>().ShouldContain("the limit is 204,800 bytes");
+        problem["errors"]!["draft.files[0].content"]![0]!.GetValue<string>().ShouldContain("the limit is 1,048,576 bytes");
     }
 
     [Fact]

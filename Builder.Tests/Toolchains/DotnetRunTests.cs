@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Builder.Core.Domain;
 using Builder.Worker.Toolchains;
 using Builder.Worker.Verification;
@@ -195,5 +196,89 @@ public class DotnetRunTests
             .ShouldAllBe(r => r.Outcome == TestOutcome.Passed && r.File == "tests/Lib.Tests/CalcTests.cs");
         run.Output.ShouldNotContain("Demo.csproj");
         File.Exists(Path.Combine(ws.Path, "samples/Demo/obj/project.assets.json")).ShouldBeFalse();
+    }
+
+    /// <summary>
+    /// A package source that lacks a version and resolves upward, so a farther dependency then needs
+    /// more than a nearer one asks for (NU1605, "package downgrade", which the SDK always makes an
+    /// error): as HtmlSanitizer's SourceLink packages did on this machine's registry. The repository's
+    /// own NoWarn still applies, and it still treats warnings as errors.
+    /// </summary>
+    [Fact]
+    public async Task A_package_downgrade_caused_by_the_registry_resolving_upward_does_not_fail_the_restore()
+    {
+        using var ws = new TempWorkspace()
+            .With("NuGet.config", """
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <add key="fixtures" value="fixture-packages" />
+                  </packageSources>
+                </configuration>
+                """)
+            .With("Lib.Tests/Lib.Tests.csproj", """
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <TargetFramework>net8.0</TargetFramework>
+                    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                    <NoWarn>$(NoWarn);NU1603;CS0618</NoWarn>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="Microsoft.NET.Test.Sdk" Version="18.0.1" />
+                    <PackageReference Include="xunit" Version="2.9.3" />
+                    <PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />
+                    <PackageReference Include="Builder.Fixture.Downgrade.Link" Version="1.0.0" PrivateAssets="all" />
+                  </ItemGroup>
+                </Project>
+                """)
+            .With("Lib.Tests/ObsoleteTests.cs", """
+                using Xunit;
+
+                namespace Lib.Tests;
+
+                public class ObsoleteTests
+                {
+                    [System.Obsolete("the repository's own NoWarn keeps this from failing the build")]
+                    static int Old() => 4;
+
+                    [Fact]
+                    public void Adds() => Assert.Equal(4, Old());
+                }
+                """);
+        var feed = Directory.CreateDirectory(Path.Combine(ws.Path, "fixture-packages")).FullName;
+        // Link 1.0.0 -> Hashing >= 10.0.10 (nearer) and -> Tasks >= 10.0.301, of which only 10.0.303 is
+        // there, which needs Hashing >= 10.0.11 (farther): the nearer one wins, a downgrade.
+        Package(feed, "Builder.Fixture.Downgrade.Link", "1.0.0", ("Builder.Fixture.Downgrade.Hashing", "10.0.10"), ("Builder.Fixture.Downgrade.Tasks", "10.0.301"));
+        Package(feed, "Builder.Fixture.Downgrade.Tasks", "10.0.303", ("Builder.Fixture.Downgrade.Hashing", "10.0.11"));
+        Package(feed, "Builder.Fixture.Downgrade.Hashing", "10.0.10");
+        Package(feed, "Builder.Fixture.Downgrade.Hashing", "10.0.11");
+
+        var commands = CommandDetector.Detect(ws.Path, new RepositorySettings());
+        var run = await ToolchainRunner.RunAsync(ws, commands);
+
+        run.RestoreExit.ShouldBe(0, run.Output);
+        run.Output.ShouldNotContain("error NU1605");
+        run.TestExit.ShouldBe(0, run.Output);
+        run.Test("Lib.Tests.ObsoleteTests.Adds").Outcome.ShouldBe(TestOutcome.Passed);
+    }
+
+    /// <summary>A package with nothing in it but its dependencies, as a .nupkg in a folder source.</summary>
+    static void Package(string feed, string id, string version, params (string Id, string Version)[] dependencies)
+    {
+        using var package = ZipFile.Open(Path.Combine(feed, $"{id}.{version}.nupkg".ToLowerInvariant()), ZipArchiveMode.Create);
+        using var nuspec = new StreamWriter(package.CreateEntry($"{id}.nuspec").Open());
+        var listed = string.Concat(dependencies.Select(d => $"""<dependency id="{d.Id}" version="{d.Version}" />"""));
+        nuspec.Write($"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
+              <metadata>
+                <id>{id}</id>
+                <version>{version}</version>
+                <authors>Builder</authors>
+                <description>A test fixture.</description>
+                <dependencies><group targetFramework="netstandard2.0">{listed}</group></dependencies>
+              </metadata>
+            </package>
+            """);
     }
 }

@@ -76,6 +76,12 @@ public sealed class DotnetToolchain : IToolchain
         // repository's own WarningsNotAsErrors still applies: a project that sets the property
         // overrides a variable, and one that appends to it ($(WarningsNotAsErrors);...) keeps ours too.
         ["WarningsNotAsErrors"] = "NU1603;NU1608",
+        // Resolving upward can also make a nearer dependency ask for less than a farther one now needs
+        // (A 1.0.1 missing, 1.0.3 taken, which needs C >= 10.0.11 while B asks C >= 10.0.10): NU1605,
+        // which the SDK always makes an error and WarningsNotAsErrors cannot lift. As a base value the
+        // repository's own NoWarn appends to ($(NoWarn);...); 1701;1702 (C#) and 41999... (VB) are the SDK's defaults, which a
+        // set variable would otherwise replace.
+        ["NoWarn"] = "1701;1702;41999;42016;42017;42018;42019;42020;42021;42022;42032;42036;NU1605",
         ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         ["DOTNET_NOLOGO"] = "1",
         ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
