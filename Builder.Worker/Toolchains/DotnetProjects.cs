@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace Builder.Worker.Toolchains;
 
 /// <summary>A project file as far as test selection cares: is it a test project, for which frameworks, what it needs.</summary>
-/// <param name="Frameworks">The target frameworks, or null when they come from an MSBuild expression we do not evaluate.</param>
+/// <param name="Frameworks">The target frameworks (see <see cref="DotnetFrameworkProperty"/>), or null when they come from an MSBuild expression it does not evaluate.</param>
 public sealed record DotnetProject(string Path, bool IsTest, IReadOnlyList<string>? Frameworks)
 {
     /// <summary>The projects it references, relative to the workspace; references built from MSBuild expressions are left out.</summary>
@@ -51,8 +51,9 @@ public static partial class DotnetProjects
         var name = System.IO.Path.GetFileNameWithoutExtension(project);
 
         var isTest = TestMarker().IsMatch(text) || props.Any(p => TestMarker().IsMatch(p)) || HasTestName(name);
-        var frameworks = Frameworks(text) ?? props.Select(Frameworks).FirstOrDefault(f => f is not null);
-        return new DotnetProject(project, isTest, frameworks is null || frameworks.Any(f => f.Contains("$(")) ? null : frameworks)
+        // Imported first (the outermost Directory.Build.props), the project last: later values win.
+        var frameworks = DotnetFrameworkProperty.Evaluate([.. Enumerable.Reverse(props), text]);
+        return new DotnetProject(project, isTest, frameworks)
         {
             References = References(workspace, project, text),
         };
@@ -90,13 +91,6 @@ public static partial class DotnetProjects
         }
 
         return found;
-    }
-
-    /// <summary>The unconditional TargetFramework(s) of a project text; conditional ones depend on evaluation.</summary>
-    static IReadOnlyList<string>? Frameworks(string text)
-    {
-        var match = TargetFrameworks().Matches(text).FirstOrDefault(m => !m.Groups[1].Value.Contains("Condition", StringComparison.Ordinal));
-        return match?.Groups[2].Value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
     /// <summary>
@@ -205,9 +199,6 @@ public static partial class DotnetProjects
 
     [GeneratedRegex(@"<ProjectReference\s[^>]*Include=""([^""]+)""", RegexOptions.IgnoreCase)]
     private static partial Regex ProjectReference();
-
-    [GeneratedRegex(@"<TargetFrameworks?(\s[^>]*)?>([^<]*)</TargetFrameworks?>")]
-    private static partial Regex TargetFrameworks();
 
     [GeneratedRegex(@"^(net|netcoreapp)(\d+)\.(\d+)$")]
     private static partial Regex ModernFramework();
