@@ -83,4 +83,11 @@ public sealed record SandboxResult(int ExitCode, string Output, TimeSpan Duratio
     public bool Succeeded => ExitCode == 0 && LimitHit is null;
 
     public string Tail(int lines = 40) => string.Join('\n', Output.TrimEnd().Split('\n').TakeLast(lines));
+
+    /// <summary>
+    /// The distinct error lines of the output (MSBuild, NuGet and compiler codes, npm, gcc/go/rustc
+    /// style), at most <paramref name="max"/>: what a failure's message should start with, ahead of
+    /// the command and a tail where warnings may crowd them out.
+    /// </summary>
+    public IReadOnlyList<string> ErrorLines(int max = 8) => FailureLines.Errors(Output, max);
 }

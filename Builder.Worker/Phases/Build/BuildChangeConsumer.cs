@@ -4,6 +4,7 @@ using Builder.Core.Domain;
 using Builder.Core.Events;
 using Builder.Worker.Phases.Verify;
 using Builder.Worker.Pipeline;
+using Builder.Worker.Sandbox;
 using Builder.Worker.Toolchains;
 
 namespace Builder.Worker.Phases.Build;
@@ -28,7 +29,7 @@ public sealed class BuildChangeConsumer(PhaseServices services, StepRunner steps
         {
             await run.RecordAsync(EventTypes.BuildFailed, new { step = "restore", command = commands.Restore, exitCode = restore.ExitCode, limit = restore.LimitHit });
             throw new PhaseFailedException("restore_failed",
-                $"Restoring dependencies failed ({StepRunner.Describe(restore)}): {commands.Restore}\n{restore.Tail()}", retryable: true);
+                $"Restoring dependencies failed ({StepRunner.Describe(restore)}): {Why(restore, commands.Restore!)}", retryable: true);
         }
 
         var build = await steps.RunAsync(run, workspace, commands, Step.Build, reports, log);
@@ -45,10 +46,16 @@ public sealed class BuildChangeConsumer(PhaseServices services, StepRunner steps
         {
             await run.RecordAsync(EventTypes.BuildFailed, new { step = "build", command = commands.Build, exitCode = build.ExitCode, limit = build.LimitHit });
             throw new PhaseFailedException(build.TimedOut ? "build_timeout" : build.LimitHit is null ? "build_failed" : "build_limit",
-                $"The build failed ({StepRunner.Describe(build)}): {commands.Build}\n{build.Tail()}");
+                $"The build failed ({StepRunner.Describe(build)}): {Why(build, commands.Build!)}");
         }
 
         await run.RecordAsync(EventTypes.BuildCompleted, new { toolchain = commands.Toolchain, command = commands.Build, durationMs = (long)build.Duration.TotalMilliseconds });
         return new PhaseOutcome(new ChangeBuilt(run.Feature.Id, run.Attempt));
     }
+
+    /// <summary>The error lines first (warnings often fill the tail), then the command and the output's last lines.</summary>
+    static string Why(SandboxResult result, string command) =>
+        FailureLines.Summary(result.ErrorLines(), result.Output) is { } errors
+            ? $"{errors}\n$ {command}\n{result.Tail()}"
+            : $"{command}\n{result.Tail()}";
 }
