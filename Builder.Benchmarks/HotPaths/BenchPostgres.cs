@@ -49,7 +49,7 @@ public sealed class BenchPostgres : IAsyncDisposable
         var cluster = Path.Combine(folder, "cluster");
         await RunAsync(AsUser(root, Path.Combine(bin, "initdb")), [.. Prefix(root, Path.Combine(bin, "initdb")),
             "-D", cluster, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]);
-        var port = FreePort();
+        var port = LocalProcesses.FreePort();
         var server = Process.Start(new ProcessStartInfo(AsUser(root, Path.Combine(bin, "postgres")), [.. Prefix(root, Path.Combine(bin, "postgres")),
             "-D", cluster, "-p", $"{port}", "-k", folder, "-c", "listen_addresses=127.0.0.1",
             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
@@ -110,23 +110,13 @@ public sealed class BenchPostgres : IAsyncDisposable
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed: {error}{await output}");
     }
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
-    static extern int kill(int pid, int sig);
-
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
         if (_server is { HasExited: false })
         {
             // SIGINT: PostgreSQL's fast shutdown.
-            kill(_server.Id, 2);
+            LocalProcesses.Signal(_server.Id, 2);
             using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             try
             {

@@ -26,7 +26,7 @@ public sealed class LoadCluster : IAsyncDisposable
     public static async Task<LoadCluster> StartAsync(string root, int workers, string database, string vhost, string redis, string folder,
         IReadOnlyDictionary<string, string>? telemetry = null)
     {
-        var port = FreePort();
+        var port = LocalProcesses.FreePort();
         var cluster = new LoadCluster(new Uri($"http://127.0.0.1:{port}"), Directory.CreateDirectory(folder).FullName);
         var shared = new Dictionary<string, string>
         {
@@ -43,7 +43,7 @@ public sealed class LoadCluster : IAsyncDisposable
             shared[key] = value;
         cluster.Start(root, "Builder.Api", "api", port, shared, ("Builder__Api__HostWorker", "false"));
         for (var i = 1; i <= workers; i++)
-            cluster.Start(root, "Builder.Worker", $"worker-{i}", FreePort(), shared);
+            cluster.Start(root, "Builder.Worker", $"worker-{i}", LocalProcesses.FreePort(), shared);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while (true)
@@ -94,16 +94,6 @@ public sealed class LoadCluster : IAsyncDisposable
         return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
     }
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
-    static extern int kill(int pid, int sig);
-
     /// <summary>
     /// SIGTERM first, as a supervisor stops them: the host stops, and OpenTelemetry's exporter sends
     /// the spans it still holds. What has not stopped after 20 s is killed.
@@ -111,7 +101,7 @@ public sealed class LoadCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var process in _processes.Where(p => !p.HasExited))
-            kill(process.Id, 15);
+            LocalProcesses.Signal(process.Id, 15);
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         foreach (var process in _processes)
         {

@@ -72,14 +72,11 @@ public sealed class LoadServers : IAsyncDisposable
 
     public string VirtualHost(int index) => $"{RabbitMq}/{Uri.EscapeDataString(VirtualHosts[index])}";
 
-    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
-    static extern int kill(int pid, int sig);
-
     public async ValueTask DisposeAsync()
     {
         if (!_appHost.HasExited)
         {
-            kill(_appHost.Id, 15);
+            LocalProcesses.Signal(_appHost.Id, 15);
             using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             try
             {

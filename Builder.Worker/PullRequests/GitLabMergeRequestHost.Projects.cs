@@ -1,18 +1,11 @@
-using Microsoft.Extensions.Logging;
 
 namespace Builder.Worker.PullRequests;
 
 public sealed partial class GitLabMergeRequestHost
 {
-    public async Task<CreatedRepository> CreateAsync(NewRepositorySpec spec, CancellationToken ct)
-    {
-        var settings = options.Value;
-        (spec, var location) = RepositoryCreators.Check(spec, settings, Provider);
-        var attempts = 0;
-        var created = await HostRetry.RunAsync(settings, logger, location, token => CreateOnceAsync(spec, location, settings, ++attempts, token), ct);
-        logger.LogInformation("{Action} GitLab project {Project}", created.Adopted ? "Found the earlier attempt's" : "Created", $"{location.Host}/{created.Path}");
-        return created;
-    }
+    public Task<CreatedRepository> CreateAsync(NewRepositorySpec spec, CancellationToken ct) =>
+        RepositoryCreators.CreateWithRetriesAsync(spec, options.Value, Provider, logger,
+            (checkedSpec, location, attempt, token) => CreateOnceAsync(checkedSpec, location, options.Value, attempt, token), ct);
 
     async Task<CreatedRepository> CreateOnceAsync(NewRepositorySpec spec, RepositoryLocation location, HostingOptions settings, int attempt, CancellationToken ct)
     {

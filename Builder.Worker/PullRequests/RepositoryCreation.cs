@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Builder.Worker.PullRequests;
@@ -51,6 +52,21 @@ public sealed class RepositoryCreators(IEnumerable<IRepositoryCreator> creators,
 
     /// <summary>What the host is, for a refusal: a provider that cannot create repositories, or none at all.</summary>
     public string? ProviderOf(string host) => PullRequestHosts.Locate($"https://{host}/owner/name.git", options.Value)?.Provider;
+
+    /// <summary>
+    /// Checks the spec, then runs one creation attempt after another while the host fails transiently;
+    /// each attempt knows its number, so a "name taken" after a lost answer can adopt the earlier one.
+    /// </summary>
+    internal static async Task<CreatedRepository> CreateWithRetriesAsync(NewRepositorySpec spec, HostingOptions settings, string provider, ILogger logger,
+        Func<NewRepositorySpec, RepositoryLocation, int, CancellationToken, Task<CreatedRepository>> attempt, CancellationToken ct)
+    {
+        (spec, var location) = Check(spec, settings, provider);
+        var attempts = 0;
+        var created = await HostRetry.RunAsync(settings, logger, location, token => attempt(spec, location, ++attempts, token), ct);
+        logger.LogInformation("{Action} {Provider} repository {Repository}", created.Adopted ? "Found the earlier attempt's" : "Created", provider,
+            $"{location.Host}/{created.Path}");
+        return created;
+    }
 
     /// <summary>Checks the spec before any request carries the token, as <see cref="PullRequestSpecs"/> does for pull requests.</summary>
     internal static (NewRepositorySpec Spec, RepositoryLocation Location) Check(NewRepositorySpec spec, HostingOptions options, string provider)
